@@ -1,0 +1,13 @@
+package dev.berth.cli;
+
+import dev.berth.oci.OciException;
+
+/** Which exceptions carry a message written for the user (each module's one exception type). */
+final class UserErrors {
+    private UserErrors() {
+    }
+
+    static boolean isUserError(Throwable e) {
+        return e instanceof OciException;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.berth.oci.store;
+
+import dev.berth.oci.OciException;
+import dev.berth.oci.digest.Digest;
+import dev.berth.oci.image.Descriptor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A writer's claim on the blobs it is putting together (containerd's lease). Every digest it commits or reuses is
+ * appended to its lease file before the blob becomes visible, and the file stays locked while the writer lives, so
+ * garbage collection in any process keeps those blobs until the writer has named its image and closed the lease. A
+ * lease whose process died is unlocked: collection and repair remove it with its ingest files.
+ */
+public final class Lease implements AutoCloseable {
+    private final ContentStore store;
+    private final String id;
+    private final Path file;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final AtomicInteger ingestCounter = new AtomicInteger();
+    private final List<BlobWriter> open = new ArrayList<>();
+    private boolean closed;
+
+    Lease(ContentStore store) {
+        this.store = store;
+        this.id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        this.file = store.paths().leases().resolve(id);
+        try {
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            this.lock = channel.lock();
+        } catch (IOException e) {
+            throw new OciException("cannot start a write to the image store at " + store.paths().layout() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** A new blob writer; commit it to make the blob visible, close it without commit to discard it. */
+    public synchronized BlobWriter writer() {
+        ensureOpen();
+        Path tmp = store.paths().ingest().resolve(id + "-" + ingestCounter.incrementAndGet());
+        BlobWriter writer = new BlobWriter(this, tmp);
+        open.add(writer);
+        return writer;
+    }
+
+    /** Writes a small blob (manifest, config) in one call. */
+    public Descriptor put(String mediaType, byte[] content) {
+        try (BlobWriter writer = writer()) {
+            writer.write(content);
+            return writer.commit(mediaType);
+        } catch (IOException e) {
+            throw new OciException("cannot write blob: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Claims a blob that may already be in the store. Returns true if it is there (and now safe from collection until
+     * this lease closes), false if the caller must write it.
+     */
+    public boolean holdIfPresent(Digest digest) {
+        try (var gc = FileLocks.acquire(store.paths().gcLock(), true)) {
+            hold(digest);
+            return store.contains(digest);
+        }
+    }
+
+    public ContentStore store() {
+        return store;
+    }
+
+    /** Records a digest in the lease file; callers hold the shared gc lock. */
+    synchronized void hold(Digest digest) {
+        ensureOpen();
+        try {
+            ByteBuffer line = ByteBuffer.wrap((digest + "\n").getBytes(StandardCharsets.US_ASCII));
+            while (line.hasRemaining()) {
+                channel.write(line);
+            }
+        } catch (IOException e) {
+            throw new OciException("cannot record blob " + digest + " in lease " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    synchronized void forget(BlobWriter writer) {
+        open.remove(writer);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("lease " + id + " is closed");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (BlobWriter writer : List.copyOf(open)) {
+            writer.close();
+        }
+        try {
+            Files.deleteIfExists(file);
+            lock.release();
+            channel.close();
+        } catch (IOException e) {
+            throw new OciException("cannot end lease " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The digests listed in a lease file (of this or another process). */
+    static List<Digest> readHeld(Path leaseFile) throws IOException {
+        List<Digest> held = new ArrayList<>();
+        for (String line : Files.readAllLines(leaseFile, StandardCharsets.US_ASCII)) {
+            if (!line.isBlank()) {
+                try {
+                    held.add(Digest.parse(line.strip()));
+                } catch (OciException torn) {
+                    // a line torn by a crash holds nothing
+                }
+            }
+        }
+        return held;
+    }
+}
