@@ -60,6 +60,7 @@ public final class BerthCommand implements Runnable {
         m.put("history", HistoryCommand::new);
         m.put("tag", TagCommand::new);
         m.put("rmi", RmiCommand::new);
+        m.put("import", dev.berth.cli.image.ImportCommand::new);
         m.put("system", SystemCommand::new);
         m.put("completion", CompletionCommand::new);
         m.put("internal-aot-training", AotTrainingCommand::new);

@@ -107,6 +107,9 @@ public final class GarbageCollector {
     }
 
     private static boolean isLive(Path leaseFile) throws IOException {
+        if (Lease.heldByThisProcess(leaseFile.getFileName().toString())) {
+            return true;
+        }
         try (FileChannel channel = FileChannel.open(leaseFile, StandardOpenOption.WRITE)) {
             FileLock lock = channel.tryLock();
             if (lock == null) {

@@ -33,6 +33,13 @@ public final class Lease implements AutoCloseable {
     private final List<BlobWriter> open = new ArrayList<>();
     private boolean closed;
 
+    /**
+     * Lease files this process holds. A process must never open a second descriptor on a file it has an fcntl lock on
+     * and close it: POSIX drops all of the process's locks on the file at that close. So liveness of our own leases is
+     * answered from here, not by probing the file.
+     */
+    private static final java.util.Set<String> HELD_HERE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     Lease(ContentStore store) {
         this.store = store;
         this.id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
@@ -40,6 +47,7 @@ public final class Lease implements AutoCloseable {
         try {
             this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             this.lock = channel.lock();
+            HELD_HERE.add(id);
         } catch (IOException e) {
             throw new OciException("cannot start a write to the image store at " + store.paths().layout() + ": " + e.getMessage(), e);
         }
@@ -119,9 +127,14 @@ public final class Lease implements AutoCloseable {
             Files.deleteIfExists(file);
             lock.release();
             channel.close();
+            HELD_HERE.remove(id);
         } catch (IOException e) {
             throw new OciException("cannot end lease " + id + ": " + e.getMessage(), e);
         }
+    }
+
+    static boolean heldByThisProcess(String leaseId) {
+        return HELD_HERE.contains(leaseId);
     }
 
     /** The digests listed in a lease file (of this or another process). */
