@@ -3,7 +3,9 @@ package dev.berth.cli;
 import dev.berth.cli.image.HistoryCommand;
 import dev.berth.cli.image.ImagesCommand;
 import dev.berth.cli.image.InspectCommand;
+import dev.berth.cli.image.LoadCommand;
 import dev.berth.cli.image.RmiCommand;
+import dev.berth.cli.image.SaveCommand;
 import dev.berth.cli.image.TagCommand;
 import dev.berth.cli.system.CompletionCommand;
 import dev.berth.cli.system.SystemCommand;
@@ -59,10 +61,13 @@ public final class BerthCommand implements Runnable {
         m.put("inspect", InspectCommand::new);
         m.put("history", HistoryCommand::new);
         m.put("tag", TagCommand::new);
+        m.put("save", SaveCommand::new);
+        m.put("load", LoadCommand::new);
         m.put("rmi", RmiCommand::new);
         m.put("import", dev.berth.cli.image.ImportCommand::new);
         m.put("system", SystemCommand::new);
         m.put("completion", CompletionCommand::new);
+        m.put("quickstart", dev.berth.cli.system.QuickstartCommand::new);
         m.put("internal-aot-training", AotTrainingCommand::new);
         return m;
     }

@@ -1,36 +1,46 @@
 package dev.berth.oci.reference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.berth.oci.OciException;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.berth.oci.testing.Gen;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
+/** Properties of the reference parser over generated references; each seed is one reproducible case. */
 class ReferencePropertiesTest {
+    static LongStream seeds() {
+        return Gen.seeds(1000);
+    }
 
-    @Property(tries = 1000)
-    void parseOfToStringRoundTrips(@ForAll("references") String text) {
-        Reference ref = parseValid(text);
+    static LongStream manySeeds() {
+        return Gen.seeds(3000);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void parseOfToStringRoundTrips(long seed) {
+        Reference ref = parseValid(reference(new Gen(seed)));
         assertThat(Reference.parse(ref.toString())).isEqualTo(ref);
         assertThat(Reference.parse(ref.toString()).toString()).isEqualTo(ref.toString());
     }
 
-    @Property(tries = 1000)
-    void familiarFormReadsBackTheSame(@ForAll("references") String text) {
-        Reference ref = parseValid(text);
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void familiarFormReadsBackTheSame(long seed) {
+        Reference ref = parseValid(reference(new Gen(seed)));
         assertThat(Reference.parse(ref.familiar())).isEqualTo(Reference.parse(ref.toString()));
         Reference bare = ref.repositoryOnly();
         assertThat(Reference.parse(bare.familiar())).isEqualTo(Reference.parse(bare.toString()));
         assertThat(Reference.parse(bare.name())).isEqualTo(bare.withTag("latest"));
     }
 
-    @Property(tries = 3000)
-    void arbitraryTextThrowsNothingButOciException(@ForAll("noise") String text) {
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("manySeeds")
+    void arbitraryTextThrowsNothingButOciException(long seed) {
+        String text = noise(new Gen(seed));
         try {
             Reference ref = Reference.parse(text);
             assertThat(Reference.parse(ref.toString())).isEqualTo(ref);
@@ -39,10 +49,13 @@ class ReferencePropertiesTest {
         }
     }
 
-    @Property(tries = 1000)
-    void mutatedReferencesThrowNothingButOciException(@ForAll("references") String text,
-            @ForAll("positions") int position, @ForAll("noiseChar") char c) {
-        int at = position % (text.length() + 1);
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void mutatedReferencesThrowNothingButOciException(long seed) {
+        Gen gen = new Gen(seed);
+        String text = reference(gen);
+        int at = gen.between(0, text.length());
+        char c = gen.oneOf(':', '/', '@', '.', '-', '_', 'A', '[', ']', ' ', '\u00e9', '\0');
         String mutated = text.substring(0, at) + c + text.substring(at);
         try {
             Reference.parse(mutated);
@@ -55,32 +68,26 @@ class ReferencePropertiesTest {
         try {
             return Reference.parse(text);
         } catch (OciException e) {
-            Assume.that(!e.getMessage().contains("characters long")); // generated name may exceed 255
+            assumeFalse(e.getMessage().contains("characters long"), "generated name exceeds 255 characters");
             throw e;
         }
     }
 
-    @Provide
-    Arbitrary<String> references() {
-        Arbitrary<String> domain = Arbitraries.oneOf(
-                Arbitraries.just(""),
-                Arbitraries.of("docker.io/", "index.docker.io/", "localhost/", "localhost:5000/", "[::1]:5000/",
-                        "[2001:db8::1]/", "127.0.0.1:443/", "Registry/"),
-                Combinators.combine(domainComponent().list().ofMinSize(1).ofMaxSize(3), domainComponent(),
-                                Arbitraries.integers().between(0, 65535).injectNull(0.5))
-                        .as((first, tld, port) -> String.join(".", first) + "." + tld
-                                + (port == null ? "" : ":" + port) + "/"));
-        Arbitrary<String> path = pathComponent().list().ofMinSize(1).ofMaxSize(4).map(l -> String.join("/", l));
-        Arbitrary<String> tag = Combinators.combine(
-                        Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withCharRange('0', '9')
-                                .withChars('_').ofLength(1),
-                        Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withCharRange('0', '9')
-                                .withChars('_', '.', '-').ofMaxLength(127))
-                .as((a, b) -> ":" + a + b).injectNull(0.3);
-        Arbitrary<String> digest = Arbitraries.strings().withChars("0123456789abcdef").ofLength(64)
-                .map(h -> "@sha256:" + h).injectNull(0.6);
-        return Combinators.combine(domain, path, tag, digest)
-                .as((d, p, t, g) -> hubPrefixIfNeeded(d, p) + p + (t == null ? "" : t) + (g == null ? "" : g));
+    private static final String LOWER_DIGITS = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final String ALNUM = LOWER_DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+    static String reference(Gen gen) {
+        String domain = switch (gen.between(0, 2)) {
+            case 0 -> "";
+            case 1 -> gen.oneOf("docker.io/", "index.docker.io/", "localhost/", "localhost:5000/", "[::1]:5000/",
+                    "[2001:db8::1]/", "127.0.0.1:443/", "Registry/");
+            default -> String.join(".", gen.list(1, 3, () -> domainComponent(gen))) + "." + domainComponent(gen)
+                    + (gen.chance(0.5) ? "" : ":" + gen.between(0, 65535)) + "/";
+        };
+        String path = String.join("/", gen.list(1, 4, () -> pathComponent(gen)));
+        String tag = gen.chance(0.3) ? "" : ":" + gen.string(ALNUM + "_", 1, 1) + gen.string(ALNUM + "_.-", 0, 127);
+        String digest = gen.chance(0.6) ? "" : "@sha256:" + gen.string("0123456789abcdef", 64, 64);
+        return hubPrefixIfNeeded(domain, path) + path + tag + digest;
     }
 
     /** A Docker Hub path whose first component contains '.' would be read as a domain; spell out docker.io. */
@@ -90,40 +97,27 @@ class ReferencePropertiesTest {
                 ? "docker.io/" : domain;
     }
 
-    private static Arbitrary<String> domainComponent() {
-        Arbitrary<String> alnum = Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z')
-                .withCharRange('0', '9').ofLength(1);
-        Arbitrary<String> middle = Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9')
-                .withChars('-').ofMaxLength(8);
-        return Arbitraries.oneOf(alnum, Combinators.combine(alnum, middle, alnum).as((a, m, b) -> a + m + b));
+    private static String domainComponent(Gen gen) {
+        String a = gen.string(ALNUM, 1, 1);
+        return gen.chance(0.5) ? a : a + gen.string(LOWER_DIGITS + "-", 0, 8) + gen.string(ALNUM, 1, 1);
     }
 
-    private static Arbitrary<String> pathComponent() {
-        Arbitrary<String> alnum = Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9')
-                .ofMinLength(1).ofMaxLength(8);
-        Arbitrary<String> separator = Arbitraries.oneOf(Arbitraries.of(".", "_", "__"),
-                Arbitraries.strings().withChars('-').ofMinLength(1).ofMaxLength(3));
-        Arbitrary<String> tail = Combinators.combine(separator, alnum).as(String::concat).list().ofMaxSize(3)
-                .map(l -> String.join("", l));
-        return Combinators.combine(alnum, tail).as(String::concat);
+    private static String pathComponent(Gen gen) {
+        StringBuilder s = new StringBuilder(gen.string(LOWER_DIGITS, 1, 8));
+        int parts = gen.between(0, 3);
+        for (int i = 0; i < parts; i++) {
+            s.append(gen.chance(0.5) ? gen.oneOf(".", "_", "__") : "-".repeat(gen.between(1, 3)));
+            s.append(gen.string(LOWER_DIGITS, 1, 8));
+        }
+        return s.toString();
     }
 
-    @Provide
-    Arbitrary<String> noise() {
-        return Arbitraries.oneOf(
-                Arbitraries.strings().withChars("abcAB09:/@.-_[]%$ +").ofMaxLength(40),
-                Arbitraries.strings().all().ofMaxLength(40),
-                Arbitraries.strings().withChars("0123456789abcdef").ofLength(64),
-                Arbitraries.strings().withChars("a/:@.").ofMaxLength(300));
-    }
-
-    @Provide
-    Arbitrary<Integer> positions() {
-        return Arbitraries.integers().between(0, 1000);
-    }
-
-    @Provide
-    Arbitrary<Character> noiseChar() {
-        return Arbitraries.chars().with(':', '/', '@', '.', '-', '_', 'A', '[', ']', ' ', '\u00e9', '\0');
+    private static String noise(Gen gen) {
+        return switch (gen.between(0, 3)) {
+            case 0 -> gen.string("abcAB09:/@.-_[]%$ +", 0, 40);
+            case 1 -> gen.anyString(40);
+            case 2 -> gen.string("0123456789abcdef", 64, 64);
+            default -> gen.string("a/:@.", 0, 300);
+        };
     }
 }

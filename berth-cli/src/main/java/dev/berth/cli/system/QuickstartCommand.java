@@ -1,0 +1,96 @@
+package dev.berth.cli.system;
+
+import dev.berth.cli.BerthCommand;
+import dev.berth.cli.CommandFailure;
+import dev.berth.cli.ExitCodes;
+import dev.berth.cli.GlobalOptions;
+import dev.berth.oci.OciException;
+import dev.berth.oci.image.Compression;
+import dev.berth.oci.layer.LayerEntry;
+import dev.berth.oci.layer.LayerOptions;
+import dev.berth.oci.layer.LayerWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code berth quickstart}: the main job end to end, as the commands a user would type. Today: make a busybox image,
+ * save it, remove it, load it back and list it. Each step prints the berth command it runs.
+ */
+@Command(name = "quickstart", description = "Walk through Berth's main job: make an image, save it, load it back.",
+        mixinStandardHelpOptions = true)
+public final class QuickstartCommand implements Callable<Integer> {
+    static final String IMAGE = "berth-quickstart/busybox:latest";
+    private static final List<String> APPLETS = List.of("sh", "echo", "ls", "cat", "uname", "wget", "env");
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Path busybox = Path.of("/usr/bin/busybox");
+        if (!Files.isExecutable(busybox)) {
+            throw new OciException("quickstart needs Debian's static busybox at " + busybox + ": apt-get install busybox-static");
+        }
+        Path work = Files.createTempDirectory("berth-quickstart");
+        try {
+            Path rootfs = work.resolve("busybox-rootfs.tar");
+            List<LayerEntry> entries = new ArrayList<>();
+            entries.add(LayerEntry.directory("bin", 0755));
+            entries.add(LayerEntry.file("bin/busybox", busybox, 0755));
+            for (String applet : APPLETS) {
+                entries.add(LayerEntry.symlink("bin/" + applet, "busybox"));
+            }
+            entries.add(LayerEntry.directory("etc", 0755));
+            entries.add(LayerEntry.file("etc/motd", "Shipped by Berth.\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0644));
+            try (OutputStream out = Files.newOutputStream(rootfs)) {
+                LayerWriter.writeEntries(entries, out, LayerOptions.defaults().withCompression(Compression.NONE));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("Berth quickstart: store at " + GlobalOptions.rootDir());
+            Path archive = work.resolve("busybox.tar");
+            step(out, "import", rootfs.toString(), IMAGE, "--change", "CMD [\"sh\"]", "--change", "ENV PATH=/bin",
+                    "--message", "berth quickstart: busybox from Debian's busybox-static");
+            step(out, "save", "-o", archive.toString(), IMAGE);
+            step(out, "rmi", IMAGE);
+            step(out, "load", "-i", archive.toString());
+            step(out, "images", "berth-quickstart/busybox");
+            step(out, "system", "check");
+            out.println();
+            out.println("Done: the image went through the store, a docker-compatible archive and back.");
+            out.flush();
+            return 0;
+        } finally {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private void step(PrintWriter out, String... args) {
+        out.println();
+        out.println("$ berth " + String.join(" ", args.length > 0 ? quoteAll(args) : List.of()));
+        out.flush();
+        List<String> full = new ArrayList<>(List.of("--root", GlobalOptions.rootDir().toString()));
+        full.addAll(List.of(args));
+        String[] argv = full.toArray(String[]::new);
+        var cl = BerthCommand.commandLine(argv);
+        cl.setOut(out);
+        cl.setErr(spec.commandLine().getErr());
+        int exit = cl.execute(argv);
+        if (exit != 0) {
+            throw new CommandFailure("quickstart stopped: `berth " + args[0] + "` exited " + exit, ExitCodes.FAILURE);
+        }
+    }
+
+    private static List<String> quoteAll(String[] args) {
+        return java.util.Arrays.stream(args).map(a -> a.matches("[A-Za-z0-9_./:=@-]+") ? a : "'" + a + "'").toList();
+    }
+}

@@ -1,0 +1,134 @@
+package dev.berth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The berth command in-process: output, errors and Docker's exit codes. */
+class CliTest {
+    @TempDir
+    Path root;
+
+    @TempDir
+    Path work;
+
+    /** What one command printed and returned. */
+    record Run(int exit, String out, String err) {
+    }
+
+    Run berth(String... args) {
+        List<String> full = new ArrayList<>(List.of("--root", root.toString()));
+        full.addAll(List.of(args));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        var cl = BerthCommand.commandLine(full.toArray(String[]::new));
+        cl.setOut(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        int exit = cl.execute(full.toArray(String[]::new));
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    Path busyboxRootfsTar() throws Exception {
+        Path busybox = Path.of("/usr/bin/busybox");
+        assertThat(busybox).as("Debian package busybox-static must be installed").exists();
+        Path rootfs = Files.createDirectories(work.resolve("rootfs/bin"));
+        Files.copy(busybox, rootfs.resolve("busybox"));
+        Files.createSymbolicLink(rootfs.resolve("sh"), Path.of("busybox"));
+        Path tar = work.resolve("rootfs.tar");
+        Process p = new ProcessBuilder("tar", "-C", work.resolve("rootfs").toString(), "-cf", tar.toString(), ".")
+                .inheritIO().start();
+        assertThat(p.waitFor()).isZero();
+        return tar;
+    }
+
+    @Test
+    void versionAndHelp() {
+        assertThat(Main.run("--version")).isZero();
+        Run help = berth("help", "images");
+        assertThat(help.exit()).as(help.err()).isZero();
+        assertThat(help.out()).contains("Usage: berth images").contains("--format");
+        Run top = berth("--help");
+        assertThat(top.out()).contains("images", "inspect", "history", "tag", "rmi", "import", "system", "completion");
+        assertThat(top.out()).doesNotContain("internal-aot-training");
+    }
+
+    @Test
+    void unknownFlagsAndCommandsExit125LikeDocker() {
+        Run flag = berth("images", "--no-such-flag");
+        assertThat(flag.exit()).isEqualTo(125);
+        assertThat(flag.err()).contains("Unknown option: '--no-such-flag'").contains("See 'berth images --help'.");
+        Run command = berth("no-such-command");
+        assertThat(command.exit()).isEqualTo(125);
+    }
+
+    @Test
+    void missingImageIsExit1WithDockersMessageAndNoStackTrace() {
+        Run run = berth("inspect", "nothing:here");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("Error: No such image: nothing:here").doesNotContain("at dev.berth");
+        Run bad = berth("tag", "nothing", "Upper:Case");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("must be lowercase");
+    }
+
+    @Test
+    void importListInspectHistoryTagRmi() throws Exception {
+        Path tar = busyboxRootfsTar();
+        Run imported = berth("import", tar.toString(), "bb:1", "--change", "CMD [\"sh\"]", "--change", "ENV A=1",
+                "-m", "from a test");
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        String id = imported.out().strip();
+        assertThat(id).matches("sha256:[a-f0-9]{64}");
+
+        Run images = berth("images");
+        assertThat(images.out().lines().toList()).hasSize(2);
+        assertThat(images.out()).startsWith("REPOSITORY   TAG   IMAGE ID       CREATED").contains("bb           1     " + id.substring(7, 19));
+
+        Run json = berth("images", "--format", "json");
+        assertThat(json.out().lines()).singleElement().satisfies(line ->
+                assertThat(line).contains("\"Repository\":\"bb\"", "\"Tag\":\"1\"", "\"ID\":\"" + id.substring(7, 19) + "\""));
+
+        Run inspect = berth("inspect", "bb:1");
+        assertThat(inspect.out()).contains("\"Id\" : \"" + id + "\"", "\"Cmd\" : [ \"sh\" ]", "\"A=1\"", "\"RepoTags\" : [ \"bb:1\" ]");
+
+        Run history = berth("history", "bb:1");
+        assertThat(history.out()).contains("from a test");
+
+        assertThat(berth("tag", "bb:1", "localhost:5001/team/bb:2").exit()).isZero();
+        assertThat(berth("images", "localhost:5001/team/bb").out()).contains("localhost:5001/team/bb").doesNotContain("bb           1");
+
+        Run rmi = berth("rmi", "bb:1", "localhost:5001/team/bb:2");
+        assertThat(rmi.out()).contains("Untagged: bb:1", "Untagged: localhost:5001/team/bb:2", "Deleted: " + id);
+        assertThat(berth("images", "-q").out()).isEmpty();
+        Run df = berth("system", "df", "--format", "json");
+        assertThat(df.out()).contains("\"Blobs\" : 0");
+        assertThat(berth("system", "check").exit()).isZero();
+    }
+
+    @Test
+    void importRefusesWhatIsNotATarAndNamesNothing() throws Exception {
+        Path notTar = Files.writeString(work.resolve("notes.txt"), "this is not a tar archive at all\n".repeat(40));
+        Run run = berth("import", notTar.toString(), "junk:1");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("cannot import " + notTar).contains("not a valid tar archive");
+        assertThat(berth("images", "-q").out()).isEmpty();
+        assertThat(berth("import", work.resolve("missing.tar").toString()).err()).contains("no such file");
+        assertThat(berth("import", notTar.toString(), "x:1", "--change", "RUN rm -rf /").err())
+                .contains("RUN is not allowed here");
+    }
+
+    @Test
+    void completionScriptCoversTheCommands() {
+        Run run = berth("completion", "bash");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("complete -F").contains("images").contains("rmi");
+        assertThat(berth("completion", "fish").exit()).isEqualTo(125);
+    }
+}
