@@ -66,6 +66,7 @@ public final class BerthCommand implements Runnable {
         m.put("rmi", RmiCommand::new);
         m.put("import", dev.berth.cli.image.ImportCommand::new);
         m.put("system", SystemCommand::new);
+        m.put("layer", dev.berth.cli.layer.LayerCommand::new);
         m.put("completion", CompletionCommand::new);
         m.put("quickstart", dev.berth.cli.system.QuickstartCommand::new);
         m.put("internal-aot-training", AotTrainingCommand::new);

@@ -1,0 +1,47 @@
+# Shared by the benchmark scripts: a work directory, the dataset, podman with its own throwaway state.
+set -euo pipefail
+repo="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+work="${BENCH_WORK:-/tmp/berth-bench}"
+mkdir -p "$work"
+"$repo/scripts/install-deps" hyperfine podman runc conmon zstd gzip tar python3 >/dev/null
+export BERTH_ROOT="$work/berth-root"
+berth="$repo/berth"
+"$berth" --version >/dev/null # build and train the AOT cache before anything is timed
+
+# A few hundred MB of mixed files (documentation text, shared libraries, executables), copied once.
+dataset() {
+  local tree="$work/tree"
+  if [ ! -f "$work/tree.done" ]; then
+    rm -rf "$tree" && mkdir -p "$tree"
+    cp -a /usr/share/doc "$tree/doc"
+    cp -a /usr/lib/x86_64-linux-gnu "$tree/lib"
+    cp -a /usr/bin "$tree/bin"
+    cp -a /usr/share/locale "$tree/locale" 2>/dev/null || true
+    touch "$work/tree.done"
+  fi
+  echo "$tree"
+}
+
+# podman as a peer, with state of its own so nothing of the machine's is touched.
+podman_cmd() {
+  mkdir -p "$work/podman"
+  printf '[containers]\ndefault_ulimits = []\n' >"$work/podman/containers.conf"
+  echo "env CONTAINERS_CONF=$work/podman/containers.conf podman --root $work/podman/root --runroot $work/podman/runroot --storage-driver vfs --cgroup-manager cgroupfs --events-backend none"
+}
+
+# Medians and ratios from a hyperfine JSON export: prints a markdown table.
+report() {
+  python3 - "$1" "${2:-0}" <<'PY'
+import json, sys, statistics
+data = json.load(open(sys.argv[1]))
+size = int(sys.argv[2])
+rows = data["results"]
+base = statistics.median(rows[0]["times"])
+print("| command | median s | min s | max s | runs | " + ("MB/s | " if size else "") + "time vs first row |")
+print("|---|---|---|---|---|" + ("---|" if size else "") + "---|")
+for r in rows:
+    med = statistics.median(r["times"])
+    mbs = f"{size / med / 1e6:.0f} | " if size else ""
+    print(f"| `{r['command']}` | {med:.3f} | {min(r['times']):.3f} | {max(r['times']):.3f} | {len(r['times'])} | {mbs}{med / base:.2f}× |")
+PY
+}
