@@ -57,7 +57,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             out.println("Berth quickstart: store at " + GlobalOptions.rootDir());
             Path archive = work.resolve("busybox.tar");
             step(out, "import", rootfs.toString(), IMAGE, "--change", "CMD [\"sh\"]", "--change", "ENV PATH=/bin",
-                    "--message", "berth quickstart: busybox from Debian's busybox-static");
+                    "--message", "berth quickstart: busybox from the busybox-static package");
             step(out, "save", "-o", archive.toString(), IMAGE);
             step(out, "rmi", IMAGE);
             step(out, "load", "-i", archive.toString());

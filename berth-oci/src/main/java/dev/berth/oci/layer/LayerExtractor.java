@@ -35,6 +35,7 @@ public final class LayerExtractor {
     private static final String WHITEOUT = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
     private static final int COPY_BUFFER = 256 * 1024;
+    private static final long MAX_TRAILER = 1 << 20;
 
     private final SafeRoot root;
     private final ExtractOptions options;
@@ -77,12 +78,25 @@ public final class LayerExtractor {
             }
             current = null;
             finishDirectories();
-            tar.transferTo(OutputStream.nullOutputStream()); // the diffID covers trailing padding too
+            drainTrailer(tar);
         } catch (IOException e) {
             throw new OciException((current == null ? "cannot extract layer" : "cannot extract entry '"
                     + TarReader.abbreviate(current) + "'") + ": " + e, e);
         }
         return new ExtractResult(entries, fileBytes, tar.digest(), tar.count());
+    }
+
+    /**
+     * The diffID covers the whole stream, so what follows the end-of-archive marker (record padding, 10 KiB at most
+     * from GNU tar) is read too, but not without limit: an endless tail would otherwise keep the extraction busy
+     * forever.
+     */
+    private static void drainTrailer(DigestingInputStream tar) throws IOException {
+        long drained = tar.skip(MAX_TRAILER + 1);
+        if (drained > MAX_TRAILER) {
+            throw new OciException("refusing layer: more than " + MAX_TRAILER
+                    + " bytes follow the end-of-archive marker");
+        }
     }
 
     private void apply(TarEntry entry, TarReader reader) throws IOException {
@@ -124,8 +138,7 @@ public final class LayerExtractor {
                 Metadata.apply(path, entry, options.applyOwnership(), false);
             }
             case TarEntry.FIFO, TarEntry.CHAR_DEVICE, TarEntry.BLOCK_DEVICE -> {
-                SpecialFiles.create(path, entry);
-                Metadata.apply(path, entry, options.applyOwnership(), true);
+                SpecialFiles.create(path, entry, options.applyOwnership());
             }
             default -> {
                 writeFile(path, reader.content());

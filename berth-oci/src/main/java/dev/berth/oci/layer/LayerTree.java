@@ -28,15 +28,16 @@ public final class LayerTree {
     }
 
     /**
-     * The entries of everything under {@code root} (not root itself), sorted by path bytes, owned by uid/gid.
+     * The entries of everything under {@code tree} (not tree itself), sorted by path bytes, owned by uid/gid.
      * Symlinks stay symlinks; regular files with several names in the tree become one file plus hard links to the
      * first name in sort order; sockets are skipped (they cannot be archived, as tar also says).
      */
-    public static List<LayerEntry> scan(Path root, long uid, long gid) {
+    public static List<LayerEntry> scan(Path tree, long uid, long gid) {
         record Found(String path, Path file, Map<String, Object> attributes) {
         }
         List<Found> found = new ArrayList<>();
         try {
+            Path root = tree.toRealPath(); // a symlinked root is scanned as the directory it names
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -59,7 +60,7 @@ public final class LayerTree {
                 }
             });
         } catch (IOException e) {
-            throw new OciException("cannot read the layer's source tree " + root + ": " + e.getMessage(), e);
+            throw new OciException("cannot read the layer's source tree " + tree + ": " + e.getMessage(), e);
         }
         found.sort((a, b) -> Utf8.BYTE_ORDER.compare(a.path(), b.path()));
 

@@ -14,9 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import dev.berth.oci.testing.Gen;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,21 +82,21 @@ class CompressorsTest {
         assertThat(gzip(data, 6, 8, 65536)).isEqualTo(reference);
     }
 
-    @Property(tries = 30)
-    void gzipRoundTripsAndIsDeterministic(@ForAll("sizes") int size, @ForAll long seed,
-            @ForAll @IntRange(min = 1, max = 9) int level, @ForAll @IntRange(min = 1, max = 4) int threads)
-            throws IOException {
-        byte[] data = sample(size, seed);
+    static java.util.stream.LongStream seeds() {
+        return Gen.seeds(30);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void gzipRoundTripsAndIsDeterministic(long seed) throws IOException {
+        Gen gen = new Gen(seed);
+        int size = gen.chance(0.5) ? gen.between(0, 2000) : gen.between(BLOCK - 40_000, 3 * BLOCK + 40_000);
+        int level = gen.between(1, 9);
+        int threads = gen.between(1, 4);
+        byte[] data = sample(size, gen.nextLong());
         byte[] gz = gzip(data, level, threads, 4096);
         assertThat(gunzip(gz)).isEqualTo(data);
         assertThat(gzip(data, level, 1, 100_000)).isEqualTo(gz);
-    }
-
-    @net.jqwik.api.Provide
-    net.jqwik.api.Arbitrary<Integer> sizes() {
-        return net.jqwik.api.Arbitraries.oneOf(
-                net.jqwik.api.Arbitraries.integers().between(0, 2000),
-                net.jqwik.api.Arbitraries.integers().between(BLOCK - 40_000, 3 * BLOCK + 40_000));
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A corpus of malicious layers. Each must be refused with a message naming the offending entry, and a sentinel
  * directory next to the target proves nothing was created, changed or deleted outside the target.
  */
+@org.junit.jupiter.api.Timeout(120) // a FIFO opened by mistake would block forever
 class HostileLayersTest {
     private static final byte[] X = "pwned".getBytes();
 
@@ -69,9 +70,9 @@ class HostileLayersTest {
                 Arguments.of("GNU long link name of huge size",
                         new RawTar().header("././@LongLink", 'K', 8L << 30, "").truncated(), "././@LongLink"),
                 Arguments.of("name longer than 4096 bytes",
-                        new RawTar().pax("long", "5012 path=" + "n".repeat(5000) + "\n").file("short", X).bytes(), "nnnn"),
+                        new RawTar().pax("long", RawTar.record("path", "n".repeat(5000))).file("short", X).bytes(), "nnnn"),
                 Arguments.of("GNU sparse file", new RawTar().header("sparse", 'S', 0, "").bytes(), "sparse"),
-                Arguments.of("PAX sparse file", new RawTar().pax("sparse", "22 GNU.sparse.major=1\n")
+                Arguments.of("PAX sparse file", new RawTar().pax("sparse", RawTar.record("GNU.sparse.major", "1"))
                         .file("sparse", X).bytes(), "sparse"),
                 Arguments.of("file over directory", new RawTar().dir("d").file("d", X).bytes(), "d"),
                 Arguments.of("directory over file", new RawTar().file("f", X).dir("f").bytes(), "f"),
@@ -83,7 +84,7 @@ class HostileLayersTest {
     }
 
     private static byte[] corruptChecksum(byte[] tar) {
-        tar[150] = '7';
+        tar[0] ^= 1; // "victim" becomes "wictim" but the checksum still sums "victim"
         return tar;
     }
 
@@ -137,6 +138,17 @@ class HostileLayersTest {
         assertThatThrownBy(() -> LayerExtractor.extract(new SequenceInputStream(new ByteArrayInputStream(header), endless),
                 target, ExtractOptions.defaults())).isInstanceOf(OciException.class).hasMessageContaining("GNU long name");
         assertThat(System.nanoTime() - start).isLessThan(5_000_000_000L);
+    }
+
+    @Test
+    void endlessDataAfterTheEndOfArchiveIsRefused() {
+        byte[] tar = new RawTar().file("ok", X).bytes();
+        byte[] padded = java.util.Arrays.copyOf(tar, tar.length + (2 << 20));
+        assertThatThrownBy(() -> LayerExtractor.extract(new ByteArrayInputStream(padded), target,
+                ExtractOptions.defaults())).isInstanceOf(OciException.class).hasMessageContaining("end-of-archive");
+        byte[] gnuPadding = java.util.Arrays.copyOf(tar, 10240);
+        assertThat(LayerExtractor.extract(new ByteArrayInputStream(gnuPadding), target, ExtractOptions.defaults())
+                .uncompressedSize()).isEqualTo(10240);
     }
 
     @Test

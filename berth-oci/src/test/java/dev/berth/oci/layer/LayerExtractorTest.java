@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+@org.junit.jupiter.api.Timeout(120) // a FIFO opened by mistake would block forever
 class LayerExtractorTest {
     static final ExtractOptions OPTIONS = ExtractOptions.defaults();
 

@@ -68,6 +68,11 @@ final class RawTar {
         return content(body);
     }
 
+    /** One well-formed PAX record (the length prefix counts itself). */
+    static String record(String key, String value) {
+        return new String(PaxRecords.encode(new java.util.TreeMap<>(java.util.Map.of(key, value))), StandardCharsets.UTF_8);
+    }
+
     byte[] bytes() {
         out.writeBytes(new byte[1024]);
         return out.toByteArray();
