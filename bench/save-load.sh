@@ -3,7 +3,7 @@
 source "$(dirname "$(readlink -f "$0")")/common.sh"
 tree="$(dataset)"
 podman="$(podman_cmd)"
-image=bench/dataset:1
+image=localhost/bench/dataset:1
 if ! "$berth" images -q "$image" | grep -q .; then
   tar -C "$tree" -cf "$work/dataset.tar" .
   "$berth" import "$work/dataset.tar" "$image" --change 'CMD ["/bin/true"]' >/dev/null

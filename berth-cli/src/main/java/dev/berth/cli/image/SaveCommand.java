@@ -49,7 +49,7 @@ public final class SaveCommand implements Callable<Integer> {
         if (output == null || output.equals("-")) {
             var console = System.console();
             if (output == null && console != null && console.isTerminal()) {
-                throw new OciException("cowardly refusing to save to a terminal. Use the -o flag or redirect");
+                throw new OciException("refusing to write an image archive to a terminal: use -o FILE or redirect standard output");
             }
             OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 20);
             writer.write(selected, archiveFormat, out);

@@ -29,8 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import dev.berth.oci.layer.TarEntry;
+import dev.berth.oci.layer.TarReader;
 
 /**
  * {@code berth load}: reads an image archive (an OCI image layout tar, or Docker's save format; plain, gzip or zstd)
@@ -123,12 +123,14 @@ public final class ImageArchiveReader {
             } catch (OciException e) {
                 throw new OciException("not an image archive: " + e.getMessage(), e);
             }
-            TarArchiveInputStream tar = new TarArchiveInputStream(tarStream);
+            // Berth's bounded tar reader, not Commons Compress: an archive may be hostile, and Commons buffers
+            // extended headers of any declared size (see TarReader).
+            TarReader tar = new TarReader(tarStream);
             String current = null;
             try {
-                for (TarArchiveEntry entry; (entry = nextEntry(tar)) != null; ) {
+                for (TarEntry entry; (entry = nextEntry(tar)) != null; ) {
                     entries++;
-                    current = ArchivePaths.printable(entry.getName());
+                    current = ArchivePaths.printable(entry.name());
                     readEntry(tar, entry);
                 }
             } catch (IOException e) {
@@ -140,10 +142,10 @@ public final class ImageArchiveReader {
             }
         }
 
-        private TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException {
+        private TarEntry nextEntry(TarReader tar) throws IOException {
             try {
-                return tar.getNextEntry();
-            } catch (IOException | IllegalArgumentException e) {
+                return tar.next();
+            } catch (IOException | IllegalArgumentException | OciException e) {
                 if (entries == 0) {
                     throw new OciException("not an image archive: the input is not a tar archive (" + e.getMessage() + ")", e);
                 }
@@ -151,30 +153,29 @@ public final class ImageArchiveReader {
             }
         }
 
-        private void readEntry(TarArchiveInputStream tar, TarArchiveEntry entry) throws IOException {
-            String name = ArchivePaths.normalize(entry.getName());
+        private void readEntry(TarReader tar, TarEntry entry) throws IOException {
+            String name = ArchivePaths.normalize(entry.name());
             if (entry.isDirectory()) {
                 return;
             }
-            if (entry.isSymbolicLink()) {
-                links.put(name, ArchivePaths.resolveSymlink(name, entry.getLinkName()));
+            if (entry.isSymlink()) {
+                links.put(name, ArchivePaths.resolveSymlink(name, entry.linkName()));
                 files.remove(name);
-            } else if (entry.isLink()) {
-                links.put(name, ArchivePaths.normalize(entry.getLinkName()));
+            } else if (entry.isHardLink()) {
+                links.put(name, ArchivePaths.normalize(entry.linkName()));
                 files.remove(name);
-            } else if (entry.isSparse()) {
-                throw new OciException("archive entry '" + ArchivePaths.printable(name) + "' is a sparse file, which image archives never hold");
-            } else if (entry.isFile()) {
+            } else if (entry.isRegularFile()) {
                 links.remove(name);
-                files.put(name, readFile(tar, name, entry.getSize()));
-            } else if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
-                throw new OciException("archive entry '" + ArchivePaths.printable(name)
-                        + "' is a device or FIFO; an image archive holds only files, directories and links");
+                files.put(name, readFile(tar.content(), name, entry.size()));
+            } else {
+                // The reader refuses sparse files and folds PAX and GNU extension headers in; what is left are
+                // devices and FIFOs.
+                throw new OciException("archive entry '" + ArchivePaths.printable(name) + "' is a " + entry.typeName()
+                        + "; an image archive holds only files, directories and links");
             }
-            // other entry types (PAX and GNU extension headers are consumed by the tar reader) carry nothing for us
         }
 
-        private ArchiveFile readFile(TarArchiveInputStream tar, String name, long size) throws IOException {
+        private ArchiveFile readFile(InputStream tar, String name, long size) throws IOException {
             Digest expected = blobDigest(name);
             if (size <= SMALL_FILE) {
                 inMemory += size;

@@ -1,10 +1,11 @@
 package dev.berth.oci.layer;
 
 /**
- * One tar header as Berth reads and writes it, after PAX and GNU long-name records are folded in. Names are
+ * One tar header as Berth reads and writes it (public so that every reader of untrusted tar in Berth, layers and image
+ * archives alike, goes through the bounded {@link TarReader}), after PAX and GNU long-name records are folded in. Names are
  * archive-relative with '/' separators; directories carry no trailing slash here (the writer adds it).
  */
-record TarEntry(
+public record TarEntry(
         byte type,
         String name,
         String linkName,
@@ -33,21 +34,29 @@ record TarEntry(
     static final byte GNU_LONG_LINK = 'K';
     static final byte GNU_SPARSE = 'S';
 
-    TarEntry {
+    public TarEntry {
         linkName = linkName == null ? "" : linkName;
         uname = uname == null ? "" : uname;
         gname = gname == null ? "" : gname;
     }
 
-    boolean isRegularFile() {
+    public boolean isRegularFile() {
         return type == FILE || type == OLD_FILE || type == CONTIGUOUS;
     }
 
-    boolean isDirectory() {
+    public boolean isDirectory() {
         return type == DIRECTORY;
     }
 
-    String typeName() {
+    public boolean isSymlink() {
+        return type == SYMLINK;
+    }
+
+    public boolean isHardLink() {
+        return type == HARD_LINK;
+    }
+
+    public String typeName() {
         return switch (type) {
             case FILE, OLD_FILE, CONTIGUOUS -> "file";
             case HARD_LINK -> "hard link";

@@ -17,7 +17,7 @@ import java.util.Map;
  * long-name records together are capped at {@link #MAX_META_BYTES} per entry, names at {@link #MAX_NAME_BYTES}, and
  * sparse files are refused outright. File content is never buffered; it streams through {@link #content()}.
  */
-final class TarReader {
+public final class TarReader {
     static final int MAX_NAME_BYTES = 4096;
     static final int MAX_META_BYTES = 1 << 20;
     private static final int BLOCK = TarWriter.BLOCK;
@@ -31,12 +31,12 @@ final class TarReader {
     private long index;
     private boolean atEnd;
 
-    TarReader(InputStream in) {
+    public TarReader(InputStream in) {
         this.in = in;
     }
 
     /** The next entry, or null at the end-of-archive marker (or a clean end of stream on a block boundary). */
-    TarEntry next() throws IOException {
+    public TarEntry next() throws IOException {
         skipContent();
         if (atEnd) {
             return null;
@@ -132,7 +132,7 @@ final class TarReader {
     }
 
     /** The current entry's content; reading past it returns end of stream. */
-    InputStream content() {
+    public InputStream content() {
         return new InputStream() {
             @Override
             public int read() throws IOException {

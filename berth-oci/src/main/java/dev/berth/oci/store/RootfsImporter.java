@@ -18,8 +18,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.List;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import dev.berth.oci.layer.TarEntry;
+import dev.berth.oci.layer.TarReader;
 
 /**
  * {@code docker import}: a root filesystem tarball (plain, gzip or zstd) becomes a one-layer image. The tar's entries
@@ -58,11 +58,12 @@ public final class RootfsImporter {
                 InputStream tee = new Tee(diff, uncompressedCount);
                 int entries = 0;
                 try {
-                    TarArchiveInputStream tar = new TarArchiveInputStream(tee);
-                    for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                    // The bounded reader: a hostile tarball cannot make it buffer huge extended headers.
+                    TarReader tar = new TarReader(tee);
+                    for (TarEntry e; (e = tar.next()) != null; ) {
                         entries++;
                     }
-                } catch (IOException | IllegalArgumentException e) {
+                } catch (IOException | IllegalArgumentException | OciException e) {
                     throw new OciException("cannot import " + source + ": not a valid tar archive (" + e.getMessage() + ")", e);
                 }
                 if (entries == 0) {

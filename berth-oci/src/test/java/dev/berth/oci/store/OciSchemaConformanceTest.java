@@ -65,6 +65,33 @@ class OciSchemaConformanceTest {
     }
 
     @Test
+    void aSavedOciArchiveConforms() throws Exception {
+        ImageStore store = ImageStore.open(root);
+        TestImages.named(store, "localhost:5001/conform:2", "archived");
+        var writer = new dev.berth.oci.archive.ImageArchiveWriter(store);
+        var bytes = new java.io.ByteArrayOutputStream();
+        writer.write(writer.select(java.util.List.of("localhost:5001/conform:2")), dev.berth.oci.archive.ArchiveFormat.OCI, bytes);
+        java.util.Map<String, byte[]> files = new java.util.HashMap<>();
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            for (var e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                if (e.isFile()) {
+                    files.put(e.getName().replaceFirst("^\\./", ""), tar.readAllBytes());
+                }
+            }
+        }
+        assertThat(files).containsKeys("index.json", "oci-layout");
+        assertThat(validate("image-index-schema.json", files.get("index.json"))).isEmpty();
+        assertThat(validate("image-layout-schema.json", files.get("oci-layout"))).isEmpty();
+        for (var entry : files.entrySet()) {
+            if (entry.getKey().startsWith("blobs/") && new String(entry.getValue(), java.nio.charset.StandardCharsets.UTF_8)
+                    .contains("\"application/vnd.oci.image.manifest.v1+json\"")) {
+                assertThat(validate("image-manifest-schema.json", entry.getValue())).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void theValidatorRejectsABrokenManifest() throws Exception {
         // Proves the check above can fail: a manifest whose config digest is not a digest.
         String broken = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
