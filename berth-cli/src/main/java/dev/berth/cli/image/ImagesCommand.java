@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code berth images}: one row per name (and one per untagged image), newest first, as {@code docker images}. */
-@Command(name = "images", aliases = "image ls", description = "List images.", mixinStandardHelpOptions = true)
+@Command(name = "images", description = "List images.", mixinStandardHelpOptions = true)
 public final class ImagesCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

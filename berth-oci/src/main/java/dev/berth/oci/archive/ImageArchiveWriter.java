@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -120,11 +122,22 @@ public final class ImageArchiveWriter {
     }
 
     public void write(List<Selected> selected, ArchiveFormat format, OutputStream out) {
-        List<ArchiveTarWriter.Item> items = switch (format) {
-            case OCI -> ociItems(selected);
-            case DOCKER -> dockerItems(selected);
-        };
-        ArchiveTarWriter.write(items, out, mtime);
+        List<Path> spooled = new ArrayList<>();
+        try {
+            List<ArchiveTarWriter.Item> items = switch (format) {
+                case OCI -> ociItems(selected);
+                case DOCKER -> dockerItems(selected, spooled);
+            };
+            ArchiveTarWriter.write(items, out, mtime);
+        } finally {
+            for (Path file : spooled) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a temporary file; the system's temp cleaner takes what is left
+                }
+            }
+        }
     }
 
     // ---- OCI image layout
@@ -162,7 +175,7 @@ public final class ImageArchiveWriter {
 
     // ---- docker save format
 
-    private List<ArchiveTarWriter.Item> dockerItems(List<Selected> selected) {
+    private List<ArchiveTarWriter.Item> dockerItems(List<Selected> selected, List<Path> spooled) {
         ContentStore content = store.content();
         Map<String, ArchiveTarWriter.Item> files = new TreeMap<>();
         List<DockerManifestEntry> manifest = new ArrayList<>();
@@ -186,7 +199,7 @@ public final class ImageArchiveWriter {
                 String layerName = diffId.encoded() + ".tar";
                 layerNames.add(layerName);
                 if (!files.containsKey(layerName)) {
-                    files.put(layerName, uncompressedLayer(layerName, layer, diffId, s));
+                    files.put(layerName, uncompressedLayer(layerName, layer, diffId, s, spooled));
                 }
             }
             List<String> repoTags = s.names().stream().map(Reference::familiar).toList();
@@ -205,10 +218,11 @@ public final class ImageArchiveWriter {
     }
 
     /**
-     * A layer as its uncompressed tar. Its size is not stored anywhere, so it is measured by decompressing once here
-     * (checking the diff_id on the way); the archive writer decompresses again while writing, checking both again.
+     * A layer as its uncompressed tar. The tar header needs its size before its bytes, and the size is not stored
+     * anywhere, so the layer is decompressed once into a temporary file (checking the diff_id on the way) and the
+     * archive is written from that file: one decompression instead of two, at the price of temporary disk space.
      */
-    private ArchiveTarWriter.Item uncompressedLayer(String name, Descriptor layer, Digest diffId, Selected s) {
+    private ArchiveTarWriter.Item uncompressedLayer(String name, Descriptor layer, Digest diffId, Selected s, List<Path> spooled) {
         ContentStore content = store.content();
         Compression compression;
         try {
@@ -225,10 +239,16 @@ public final class ImageArchiveWriter {
         }
         long size;
         Digest actual;
-        try (DigestingInputStream in = new DigestingInputStream(Compressors.decompress(content.open(layer.digest()), compression),
-                diffId.algorithm())) {
-            size = in.transferTo(OutputStream.nullOutputStream());
-            actual = in.digest();
+        Path spool;
+        try {
+            spool = Files.createTempFile("berth-save-", ".tar");
+            spooled.add(spool);
+            try (DigestingInputStream in = new DigestingInputStream(Compressors.decompress(content.open(layer.digest()), compression),
+                    diffId.algorithm());
+                    OutputStream out = Files.newOutputStream(spool)) {
+                size = in.transferTo(out);
+                actual = in.digest();
+            }
         } catch (IOException e) {
             throw new OciException("cannot decompress layer " + layer.digest() + " of " + describe(s) + ": " + e.getMessage(), e);
         }
@@ -236,11 +256,8 @@ public final class ImageArchiveWriter {
             throw new OciException("cannot save " + describe(s) + ": layer " + layer.digest() + " decompresses to " + actual
                     + " but the image config lists diff_id " + diffId);
         }
-        return new ArchiveTarWriter.Item(name, size, diffId, () -> open(layer.digest(), compression));
-    }
-
-    private InputStream open(Digest digest, Compression compression) {
-        return Compressors.decompress(store.content().open(digest), compression);
+        // The archive writer hashes the bytes again as it copies them: a spool file changed meanwhile fails the save.
+        return new ArchiveTarWriter.Item(name, size, diffId, () -> Files.newInputStream(spool));
     }
 
     private static String describe(Selected s) {
