@@ -4,17 +4,13 @@ source "$(dirname "$(readlink -f "$0")")/common.sh"
 tree="$(dataset)"
 podman="$(podman_cmd)"
 image=localhost/bench/dataset:1
-# Start from stores that hold nothing else, so no layer is found already present by either side.
+# Fresh stores each time: the image as `berth import` makes it (one gzip layer), and nothing else in either store,
+# so no layer is found already present by either side.
 $podman rmi -a -f >/dev/null 2>&1 || true
-keep="$("$berth" images -q --no-trunc "$image")"
-for other in $("$berth" images -q --no-trunc); do
-  [ "$other" = "$keep" ] || "$berth" rmi -f "$other" >/dev/null
-done
-if ! "$berth" images -q "$image" | grep -q .; then
-  tar -C "$tree" -cf "$work/dataset.tar" .
-  "$berth" import "$work/dataset.tar" "$image" --change 'CMD ["/bin/true"]' >/dev/null
-  rm -f "$work/dataset.tar"
-fi
+rm -rf "$BERTH_ROOT"
+tar -C "$tree" -cf "$work/dataset.tar" .
+"$berth" import "$work/dataset.tar" "$image" --change 'CMD ["/bin/true"]' >/dev/null
+rm -f "$work/dataset.tar"
 rm -f "$work/seed.tar"
 "$berth" save --format docker -o "$work/seed.tar" "$image"
 $podman load -q -i "$work/seed.tar" >/dev/null

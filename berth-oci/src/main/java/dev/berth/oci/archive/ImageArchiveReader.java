@@ -194,44 +194,19 @@ public final class ImageArchiveReader {
                 }
                 return new ArchiveFile(name, actual, size, bytes, Compressors.detect(bytes));
             }
-            byte[] head = new byte[4];
-            int headLength = 0;
-            long copied = 0;
             if (expected != null && lease.holdIfPresent(expected)) {
                 // The store has it already: verify the archive's copy without writing it again.
                 committed.add(expected);
                 MessageDigest hasher = expected.newMessageDigest();
-                for (int n; (n = tar.read(buffer)) > 0; ) {
-                    if (headLength < 4) {
-                        int k = Math.min(4 - headLength, n);
-                        System.arraycopy(buffer, 0, head, headLength, k);
-                        headLength += k;
-                    }
-                    hasher.update(buffer, 0, n);
-                    copied += n;
-                }
-                if (copied != size) {
-                    throw truncated(name);
-                }
+                byte[] head = copy(tar, new java.security.DigestOutputStream(OutputStream.nullOutputStream(), hasher), name, size);
                 Digest actual = Digest.of(expected.algorithm(), hasher.digest());
                 if (!expected.equals(actual)) {
                     throw mismatch(name, actual);
                 }
-                return new ArchiveFile(name, expected, size, null, Compressors.detect(java.util.Arrays.copyOf(head, headLength)));
+                return new ArchiveFile(name, expected, size, null, Compressors.detect(head));
             }
             try (BlobWriter writer = lease.writer()) {
-                for (int n; (n = tar.read(buffer)) > 0; ) {
-                    if (headLength < 4) {
-                        int k = Math.min(4 - headLength, n);
-                        System.arraycopy(buffer, 0, head, headLength, k);
-                        headLength += k;
-                    }
-                    writer.write(buffer, 0, n);
-                    copied += n;
-                }
-                if (copied != size) {
-                    throw truncated(name);
-                }
+                byte[] head = copy(tar, writer, name, size);
                 Descriptor d;
                 try {
                     d = writer.commit(SPOOLED, expected, size);
@@ -240,8 +215,28 @@ public final class ImageArchiveReader {
                             + "' does not match its digest: " + e.getMessage(), e) : e;
                 }
                 committed.add(d.digest());
-                return new ArchiveFile(name, d.digest(), size, null, Compressors.detect(java.util.Arrays.copyOf(head, headLength)));
+                return new ArchiveFile(name, d.digest(), size, null, Compressors.detect(head));
             }
+        }
+
+        /** Copies an entry's content to a sink, checks it was all there, and returns its first bytes (to sniff compression). */
+        private byte[] copy(InputStream tar, OutputStream sink, String name, long size) throws IOException {
+            byte[] head = new byte[4];
+            int headLength = 0;
+            long copied = 0;
+            for (int n; (n = tar.read(buffer)) > 0; ) {
+                if (headLength < head.length) {
+                    int k = Math.min(head.length - headLength, n);
+                    System.arraycopy(buffer, 0, head, headLength, k);
+                    headLength += k;
+                }
+                sink.write(buffer, 0, n);
+                copied += n;
+            }
+            if (copied != size) {
+                throw truncated(name);
+            }
+            return java.util.Arrays.copyOf(head, headLength);
         }
 
         /** The digest a {@code blobs/ALG/HEX} name promises, or null for other names. */
