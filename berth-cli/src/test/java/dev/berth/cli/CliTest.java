@@ -125,6 +125,33 @@ class CliTest {
     }
 
     @Test
+    void layerCreateIsReproducibleAndExtractsBack() throws Exception {
+        Path tree = Files.createDirectories(work.resolve("tree/etc"));
+        Files.writeString(tree.resolve("motd"), "reproducible\n");
+        Path first = work.resolve("first.tar.gz");
+        Path second = work.resolve("second.tar.gz");
+        Run one = berth("layer", "create", work.resolve("tree").toString(), "-o", first.toString());
+        assertThat(one.exit()).as(one.err()).isZero();
+        assertThat(one.out()).contains("digest:    sha256:", "diffID:    sha256:");
+        Files.setLastModifiedTime(tree.resolve("motd"), java.nio.file.attribute.FileTime.fromMillis(123_456_789L));
+        assertThat(berth("layer", "create", work.resolve("tree").toString(), "-o", second.toString()).out()).isEqualTo(one.out());
+        assertThat(second).hasSameBinaryContentAs(first);
+
+        Path target = work.resolve("extracted");
+        Run extract = berth("layer", "extract", first.toString(), target.toString());
+        assertThat(extract.exit()).as(extract.err()).isZero();
+        assertThat(target.resolve("etc/motd")).hasContent("reproducible");
+
+        Run missing = berth("layer", "create", work.resolve("nope").toString(), "-o", work.resolve("x.tgz").toString());
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("not a directory");
+        assertThat(work.resolve("x.tgz")).doesNotExist();
+        Run notALayer = berth("layer", "extract", work.resolve("tree/etc/motd").toString(), work.resolve("t2").toString());
+        assertThat(notALayer.exit()).isEqualTo(1);
+        assertThat(notALayer.err()).startsWith("Error: ");
+    }
+
+    @Test
     void completionScriptCoversTheCommands() {
         Run run = berth("completion", "bash");
         assertThat(run.exit()).isZero();
