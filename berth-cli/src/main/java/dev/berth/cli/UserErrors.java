@@ -8,6 +8,6 @@ final class UserErrors {
     }
 
     static boolean isUserError(Throwable e) {
-        return e instanceof OciException;
+        return e instanceof OciException || e instanceof dev.berth.registry.RegistryException;
     }
 }
