@@ -36,7 +36,8 @@ public final class BerthCommand implements Runnable {
         GlobalOptions.debug = value;
     }
 
-    @Option(names = "--root", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
+    // Given before the subcommand, as podman's --root: `berth registry serve --root` names the registry's own directory.
+    @Option(names = "--root", paramLabel = "DIR",
             description = "Berth's state directory (default: $BERTH_ROOT, /var/lib/berth as root, ~/.local/share/berth otherwise).")
     void setRoot(java.nio.file.Path value) {
         GlobalOptions.root = value;
@@ -67,6 +68,7 @@ public final class BerthCommand implements Runnable {
         m.put("import", dev.berth.cli.image.ImportCommand::new);
         m.put("system", SystemCommand::new);
         m.put("layer", dev.berth.cli.layer.LayerCommand::new);
+        m.put("registry", dev.berth.cli.registry.RegistryCommand::new);
         m.put("completion", CompletionCommand::new);
         m.put("quickstart", dev.berth.cli.system.QuickstartCommand::new);
         m.put("internal-aot-training", AotTrainingCommand::new);

@@ -152,6 +152,20 @@ class CliTest {
     }
 
     @Test
+    void registryCommandsCheckTheirArguments() {
+        Run badAddr = berth("registry", "serve", "--addr", "nonsense");
+        assertThat(badAddr.exit()).isEqualTo(1);
+        assertThat(badAddr.err()).contains("invalid --addr 'nonsense': expected HOST:PORT");
+        Run badPort = berth("registry", "serve", "--addr", "127.0.0.1:http");
+        assertThat(badPort.err()).contains("port 'http' is not a number");
+        Run gc = berth("registry", "gc", "--root", work.resolve("reg").toString());
+        assertThat(gc.exit()).as(gc.err()).isZero();
+        assertThat(gc.out()).contains("Deleted 0 blob(s)");
+        assertThat(berth("registry", "gc", "--root", work.resolve("reg").toString(), "--grace", "-PT1H").err())
+                .contains("--grace must not be negative");
+    }
+
+    @Test
     void completionScriptCoversTheCommands() {
         Run run = berth("completion", "bash");
         assertThat(run.exit()).isZero();

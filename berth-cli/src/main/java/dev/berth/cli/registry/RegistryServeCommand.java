@@ -1,0 +1,73 @@
+package dev.berth.cli.registry;
+
+import dev.berth.cli.GlobalOptions;
+import dev.berth.registry.RegistryException;
+import dev.berth.registry.server.RegistryServer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code berth registry serve}: the OCI Distribution Spec v1.1 over HTTP, until interrupted. */
+@Command(name = "serve", description = "Serve an OCI distribution-spec registry until stopped (Ctrl-C, SIGTERM).",
+        mixinStandardHelpOptions = true)
+public final class RegistryServeCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--addr", paramLabel = "HOST:PORT", description = "Address to listen on (default: ${DEFAULT-VALUE}).",
+            defaultValue = "127.0.0.1:5000")
+    String addr;
+
+    @Option(names = "--root", paramLabel = "DIR",
+            description = "Where the registry keeps its content (default: BERTH_ROOT/registry).")
+    Path root;
+
+    @Option(names = "--read-only", description = "Serve pulls only; refuse pushes and deletes.")
+    boolean readOnly;
+
+    /** Held so the level setting is not lost when the logger is collected. */
+    private static final java.util.logging.Logger JETTY_LOG = java.util.logging.Logger.getLogger("org.eclipse.jetty");
+
+    @Override
+    public Integer call() throws InterruptedException {
+        HostPort hostPort = HostPort.parse(addr);
+        JETTY_LOG.setLevel(java.util.logging.Level.WARNING); // Jetty's start-up chatter is not news
+        Path dir = root != null ? root.toAbsolutePath() : GlobalOptions.rootDir().resolve("registry");
+        RegistryServer server = RegistryServer.start(new RegistryServer.Config(dir, hostPort.host(), hostPort.port(), readOnly));
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(server::close));
+        var out = spec.commandLine().getOut();
+        out.println("Berth registry listening on " + server.baseUri() + " (content in " + dir + (readOnly ? ", read-only" : "") + ")");
+        out.flush();
+        server.join();
+        return 0;
+    }
+
+    /** {@code HOST:PORT}, {@code :PORT} (all interfaces is never implied: empty host means 127.0.0.1), {@code [::1]:PORT}. */
+    record HostPort(String host, int port) {
+        static HostPort parse(String text) {
+            int colon = text.lastIndexOf(':');
+            if (colon < 0) {
+                throw new RegistryException("invalid --addr '" + text + "': expected HOST:PORT, for example 127.0.0.1:5000");
+            }
+            String host = text.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            if (host.isEmpty()) {
+                host = "127.0.0.1";
+            }
+            int port;
+            try {
+                port = Integer.parseInt(text.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new RegistryException("invalid --addr '" + text + "': port '" + text.substring(colon + 1) + "' is not a number");
+            }
+            if (port < 0 || port > 65535) {
+                throw new RegistryException("invalid --addr '" + text + "': port " + port + " is out of range 0-65535");
+            }
+            return new HostPort(host, port);
+        }
+    }
+}

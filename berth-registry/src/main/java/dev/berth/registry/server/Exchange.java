@@ -1,0 +1,127 @@
+package dev.berth.registry.server;
+
+import dev.berth.registry.storage.DistributionException;
+import dev.berth.registry.storage.ErrorCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * One request and its response, in the blocking style virtual threads allow: read headers and query, stream the body
+ * in, write a body out. Every send sets Content-Length; HEAD requests get the headers only.
+ */
+final class Exchange {
+    private final Request request;
+    private final Response response;
+    private Fields query;
+
+    Exchange(Request request, Response response) {
+        this.request = request;
+        this.response = response;
+    }
+
+    String method() {
+        return request.getMethod();
+    }
+
+    boolean isHead() {
+        return "HEAD".equals(request.getMethod());
+    }
+
+    String path() {
+        return request.getHttpURI().getDecodedPath();
+    }
+
+    String header(String name) {
+        return request.getHeaders().get(name);
+    }
+
+    String query(String name) {
+        if (query == null) {
+            query = Request.extractQueryParameters(request);
+        }
+        return query.getValue(name);
+    }
+
+    /** A non-negative integer query parameter, or null when absent. */
+    Integer queryCount(String name) {
+        String value = query(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            int count = Integer.parseInt(value);
+            if (count >= 0) {
+                return count;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new DistributionException(ErrorCode.PAGINATION_NUMBER_INVALID, "'" + name + "' must be a non-negative integer, not '" + value + "'");
+    }
+
+    /** The declared body length, or null when the body is chunked. */
+    Long contentLength() {
+        long length = request.getLength();
+        return length < 0 ? null : length;
+    }
+
+    InputStream body() {
+        return Content.Source.asInputStream(request);
+    }
+
+    boolean committed() {
+        return response.isCommitted();
+    }
+
+    void header(String name, String value) {
+        response.getHeaders().put(name, value);
+    }
+
+    void send(int status) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
+    }
+
+    void send(int status, String contentType, byte[] body) throws IOException {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        if (!isHead()) {
+            try (OutputStream out = Content.Sink.asOutputStream(response)) {
+                out.write(body);
+            }
+        }
+    }
+
+    /** Streams part of a file without holding more than a transfer buffer in memory. */
+    void sendFile(int status, String contentType, Path file, long offset, long length) throws IOException {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+        if (isHead()) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                OutputStream out = Content.Sink.asOutputStream(response)) {
+            var sink = Channels.newChannel(out);
+            long sent = 0;
+            while (sent < length) {
+                long n = channel.transferTo(offset + sent, length - sent, sink);
+                if (n <= 0) {
+                    throw new IOException("the blob ended after " + sent + " of " + length + " bytes");
+                }
+                sent += n;
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.berth.registry.server;
+
+import dev.berth.registry.storage.DistributionException;
+import dev.berth.registry.storage.ErrorCode;
+import dev.berth.registry.storage.RegistryStorage;
+import dev.berth.registry.storage.RepositoryName;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Routes distribution API requests to the endpoint classes and turns failures into the spec's error bodies: a
+ * {@link DistributionException} is the client's fault and answered with its code; anything else is logged and answered
+ * with a generic 500 UNKNOWN, never a stack trace. Runs each request on a virtual thread and blocks freely.
+ *
+ * <p>Read-only mode answers every write with 405 UNSUPPORTED: the spec reserves 401/403 (UNAUTHORIZED, DENIED) for
+ * authentication and permissions, while a registry that does not offer an operation at all answers 405.
+ */
+final class RegistryHandler extends Handler.Abstract {
+    private static final System.Logger LOG = System.getLogger(RegistryHandler.class.getName());
+    private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+    private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
+
+    private final boolean readOnly;
+    private final BlobEndpoints blobs;
+    private final UploadEndpoints uploads;
+    private final ManifestEndpoints manifests;
+    private final ListingEndpoints listings;
+
+    RegistryHandler(RegistryStorage storage, boolean readOnly) {
+        this.readOnly = readOnly;
+        this.blobs = new BlobEndpoints(storage);
+        this.uploads = new UploadEndpoints(storage);
+        this.manifests = new ManifestEndpoints(storage);
+        this.listings = new ListingEndpoints(storage);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        Exchange exchange = new Exchange(request, response);
+        exchange.header(Headers.API_VERSION, "registry/2.0");
+        try {
+            dispatch(exchange);
+            callback.succeeded();
+        } catch (DistributionException e) {
+            fail(exchange, callback, e.code().httpStatus(), ErrorBody.of(e.code(), e.detail()), e);
+        } catch (Throwable e) {
+            String what = request.getMethod() + " " + request.getHttpURI().getPathQuery();
+            if (clientWentAway(e)) {
+                LOG.log(Level.INFO, "client went away during " + what + ": " + e.getMessage());
+            } else {
+                LOG.log(Level.ERROR, "failed " + what, e);
+            }
+            fail(exchange, callback, 500, ErrorBody.of(ErrorCode.UNKNOWN, "internal server error, see the registry log"), e);
+        }
+        return true;
+    }
+
+    private void dispatch(Exchange exchange) throws Exception {
+        Route route = Route.parse(exchange.path());
+        if (route.kind() == Route.Kind.NOT_FOUND) {
+            // no name, so no NAME_UNKNOWN: the spec has no code for a path outside the API
+            exchange.send(404, "application/json", new ErrorBody("UNSUPPORTED", "no such endpoint", exchange.path()).toJson());
+            return;
+        }
+        if (readOnly && WRITES.contains(exchange.method())) {
+            exchange.header(Headers.ALLOW, "GET, HEAD");
+            throw new DistributionException(ErrorCode.UNSUPPORTED, "this registry is read-only");
+        }
+        RepositoryName name = route.name() == null ? null : new RepositoryName(route.name());
+        switch (route.kind()) {
+            case BASE -> {
+                if (!exchange.method().equals("GET") && !exchange.isHead()) {
+                    throw Methods.unsupported(exchange, "GET, HEAD");
+                }
+                exchange.send(200, "application/json", EMPTY_OBJECT);
+            }
+            case CATALOG -> listings.catalog(exchange);
+            case BLOB -> blobs.handle(exchange, name, route.argument());
+            case UPLOAD_START -> uploads.start(exchange, name);
+            case UPLOAD -> uploads.handle(exchange, name, route.argument());
+            case MANIFEST -> manifests.handle(exchange, name, route.argument());
+            case TAGS -> listings.tags(exchange, name);
+            case REFERRERS -> listings.referrers(exchange, name, route.argument());
+            case NOT_FOUND -> throw new IllegalStateException("handled above");
+        }
+    }
+
+    /** A connection the client closed midway is no server fault; it only deserves a line in the log. */
+    private static boolean clientWentAway(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof EofException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void fail(Exchange exchange, Callback callback, int status, ErrorBody body, Throwable cause) {
+        if (exchange.committed()) {
+            callback.failed(cause); // headers are out: all that is left is to abort the response
+            return;
+        }
+        try {
+            exchange.send(status, "application/json", body.toJson());
+            callback.succeeded();
+        } catch (Throwable e) {
+            e.addSuppressed(cause);
+            callback.failed(e);
+        }
+    }
+
+}
