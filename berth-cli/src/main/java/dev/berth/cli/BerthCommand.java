@@ -62,6 +62,8 @@ public final class BerthCommand implements Runnable {
         m.put("inspect", InspectCommand::new);
         m.put("history", HistoryCommand::new);
         m.put("tag", TagCommand::new);
+        m.put("pull", dev.berth.cli.registry.PullCommand::new);
+        m.put("push", dev.berth.cli.registry.PushCommand::new);
         m.put("save", SaveCommand::new);
         m.put("load", LoadCommand::new);
         m.put("rmi", RmiCommand::new);

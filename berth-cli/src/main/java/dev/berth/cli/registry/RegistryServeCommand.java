@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code berth registry serve}: the OCI Distribution Spec v1.1 over HTTP, until interrupted. */
+/**
+ * {@code berth registry serve}: the OCI Distribution Spec v1.1 over HTTP or HTTPS, optionally behind htpasswd
+ * authentication, until interrupted.
+ */
 @Command(name = "serve", description = "Serve an OCI distribution-spec registry until stopped (Ctrl-C, SIGTERM).",
         mixinStandardHelpOptions = true)
 public final class RegistryServeCommand implements Callable<Integer> {
@@ -27,6 +30,23 @@ public final class RegistryServeCommand implements Callable<Integer> {
     @Option(names = "--read-only", description = "Serve pulls only; refuse pushes and deletes.")
     boolean readOnly;
 
+    @Option(names = "--htpasswd", paramLabel = "FILE",
+            description = "Require HTTP Basic authentication by the users of this htpasswd file (bcrypt hashes only,"
+                    + " as 'htpasswd -B' writes them); re-read when it changes.")
+    Path htpasswd;
+
+    @Option(names = "--anonymous-pull",
+            description = "With --htpasswd: let anyone pull (GET and HEAD) without credentials; pushes and deletes still need them.")
+    boolean anonymousPull;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Serve HTTPS with this PEM certificate chain (the server's certificate first); needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "The PEM PKCS#8 private key (RSA or EC) of --tls-cert.")
+    Path tlsKey;
+
     /** Held so the level setting is not lost when the logger is collected. */
     private static final java.util.logging.Logger JETTY_LOG = java.util.logging.Logger.getLogger("org.eclipse.jetty");
 
@@ -35,11 +55,36 @@ public final class RegistryServeCommand implements Callable<Integer> {
         HostPort hostPort = HostPort.parse(addr);
         JETTY_LOG.setLevel(java.util.logging.Level.WARNING); // Jetty's start-up chatter is not news
         Path dir = root != null ? root.toAbsolutePath() : GlobalOptions.rootDir().resolve("registry");
-        RegistryServer server = RegistryServer.start(new RegistryServer.Config(dir, hostPort.host(), hostPort.port(), readOnly));
+        RegistryServer.Config config = new RegistryServer.Config(dir, hostPort.host(), hostPort.port(), readOnly);
+        if (anonymousPull && htpasswd == null) {
+            throw new RegistryException("--anonymous-pull needs --htpasswd: without authentication everyone may pull anyway");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new RegistryException(tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
+        }
+        if (htpasswd != null) {
+            config = config.withHtpasswd(htpasswd.toAbsolutePath(), anonymousPull);
+        }
+        if (tlsCert != null) {
+            config = config.withTls(tlsCert.toAbsolutePath(), tlsKey.toAbsolutePath());
+        }
+        RegistryServer server = RegistryServer.start(config);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(server::close));
         var out = spec.commandLine().getOut();
-        out.println("Berth registry listening on " + server.baseUri() + " (content in " + dir + (readOnly ? ", read-only" : "") + ")");
+        StringBuilder notes = new StringBuilder("content in " + dir);
+        if (readOnly) {
+            notes.append(", read-only");
+        }
+        if (htpasswd != null) {
+            notes.append(", users from ").append(htpasswd.toAbsolutePath()).append(anonymousPull ? ", anonymous pull" : "");
+        }
+        out.println("Berth registry listening on " + server.baseUri() + " (" + notes + ")");
         out.flush();
+        if (htpasswd != null && tlsCert == null) {
+            var err = spec.commandLine().getErr();
+            err.println("Warning: --htpasswd without --tls-cert sends passwords over plain HTTP");
+            err.flush();
+        }
         server.join();
         return 0;
     }

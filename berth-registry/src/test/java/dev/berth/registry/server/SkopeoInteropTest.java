@@ -27,7 +27,7 @@ class SkopeoInteropTest {
     void skopeoPushInspectPullKeepsDigests() throws Exception {
         Assumptions.assumeTrue(onPath("skopeo"), "skopeo is not installed");
         Path layout = tmp.resolve("layout");
-        Digest manifestDigest = writeLayout(layout);
+        Digest manifestDigest = writeLayout(layout, tmp);
 
         try (TestRegistry registry = new TestRegistry(tmp.resolve("registry"))) {
             String image = "docker://127.0.0.1:" + registry.server.baseUri().getPort() + "/test/img:1";
@@ -48,8 +48,8 @@ class SkopeoInteropTest {
         }
     }
 
-    /** A one-layer image in OCI layout, the layer made by the system tar; returns the manifest digest. */
-    private Digest writeLayout(Path layout) throws Exception {
+    /** A one-layer image in OCI layout, the layer made by the system tar in {@code tmp}; returns the manifest digest. */
+    static Digest writeLayout(Path layout, Path tmp) throws Exception {
         Path content = tmp.resolve("content");
         Files.createDirectories(content.resolve("etc"));
         Files.writeString(content.resolve("etc/hello.txt"), "hello from berth\n");
@@ -79,7 +79,7 @@ class SkopeoInteropTest {
         return manifestDigest;
     }
 
-    private static String run(String... command) throws IOException, InterruptedException {
+    static String run(String... command) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of(command));
         // stderr apart, so warnings never mix into the JSON on stdout, but kept for the failure message
         Path errors = Files.createTempFile("skopeo", ".err");
@@ -92,7 +92,7 @@ class SkopeoInteropTest {
         return text;
     }
 
-    private static boolean onPath(String program) {
+    static boolean onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, program))) {
                 return true;

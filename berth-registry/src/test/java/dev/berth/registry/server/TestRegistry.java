@@ -13,11 +13,17 @@ import java.time.Duration;
 final class TestRegistry implements AutoCloseable {
     final Path root;
     final RegistryServer server;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
 
     TestRegistry(Path root, boolean readOnly) {
-        this.root = root;
-        this.server = RegistryServer.start(new RegistryServer.Config(root, "127.0.0.1", 0, readOnly));
+        this(new RegistryServer.Config(root, "127.0.0.1", 0, readOnly), HttpClient.newBuilder());
+    }
+
+    /** Any configuration (authentication, TLS); the client builder brings, say, an SSL context that trusts the server. */
+    TestRegistry(RegistryServer.Config config, HttpClient.Builder client) {
+        this.root = config.root();
+        this.server = RegistryServer.start(config);
+        this.http = client.connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     TestRegistry(Path root) {

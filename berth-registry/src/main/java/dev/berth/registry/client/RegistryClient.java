@@ -1,0 +1,91 @@
+package dev.berth.registry.client;
+
+import dev.berth.oci.OciException;
+import dev.berth.oci.digest.Digest;
+import dev.berth.oci.reference.Reference;
+import dev.berth.oci.store.ImageStore;
+import dev.berth.registry.RegistryException;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A client of OCI distribution registries (OCI Distribution Spec v1.1, and Docker Hub's token authentication): pulls
+ * images into an {@link ImageStore} and pushes them from it. Over the JDK's HttpClient on virtual threads; HTTPS by
+ * default, plain HTTP for loopback registries and those the options name insecure. One client may serve many pulls
+ * and pushes, concurrently; it caches tokens per registry and scope, and remembers which repository of a registry
+ * holds a blob so a later push can mount it instead of uploading.
+ */
+public final class RegistryClient implements AutoCloseable {
+    private final ClientOptions options;
+    private final Transport transport;
+    /** domain -> blob -> a repository of that registry known to hold it. */
+    private final Map<String, Map<Digest, String>> knownBlobs = new ConcurrentHashMap<>();
+
+    public RegistryClient(ClientOptions options) {
+        this.options = options;
+        this.transport = new Transport(options);
+    }
+
+    public static RegistryClient withDefaults() {
+        return new RegistryClient(ClientOptions.defaults());
+    }
+
+    public ClientOptions options() {
+        return options;
+    }
+
+    /** Where the API of a reference's registry is, for example {@code https://registry-1.docker.io/v2/}. */
+    public URI apiBase(String domain) {
+        return transport.apiBase(domain);
+    }
+
+    /**
+     * Pulls an image into the store and names it (a reference by digest only is kept untagged). From an index the
+     * manifest for the options' platform is taken. Blobs the store holds are not fetched; every fetched blob is
+     * verified against its digest and size before it becomes visible in the store.
+     */
+    public PullResult pull(ImageStore store, Reference reference, TransferListener listener) {
+        return new Puller(this, transport, store, reference, listener == null ? TransferListener.none() : listener).run();
+    }
+
+    /** Pulls a reference given as text ({@code busybox}, {@code localhost:5000/team/model:1.0}). */
+    public PullResult pull(ImageStore store, String reference, TransferListener listener) {
+        return pull(store, parse(reference), listener);
+    }
+
+    /**
+     * Pushes the stored image {@code source} (a name or ID as {@code berth images} shows them) to {@code target}:
+     * blobs first (skipping those the registry has), manifest last.
+     */
+    public PushResult push(ImageStore store, String source, Reference target, TransferListener listener) {
+        return new Pusher(this, transport, store, source, target, listener == null ? TransferListener.none() : listener).run();
+    }
+
+    /** Pushes a stored image under its own name. */
+    public PushResult push(ImageStore store, String reference, TransferListener listener) {
+        return push(store, reference, parse(reference), listener);
+    }
+
+    static Reference parse(String text) {
+        try {
+            return Reference.parse(text);
+        } catch (OciException e) {
+            throw new RegistryException(e.getMessage(), e);
+        }
+    }
+
+    void remember(String domain, Digest blob, String repository) {
+        knownBlobs.computeIfAbsent(domain, d -> new ConcurrentHashMap<>()).put(blob, repository);
+    }
+
+    Optional<String> knownRepository(String domain, Digest blob) {
+        return Optional.ofNullable(knownBlobs.getOrDefault(domain, Map.of()).get(blob));
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+    }
+}
