@@ -14,7 +14,7 @@ if [ ! -f "$layout/index.json" ]; then
   rm -rf "$layout" "$work/rootfs-256" && mkdir -p "$work/rootfs-256"
   head -c $((256 * 1024 * 1024)) /dev/urandom > "$work/rootfs-256/payload.bin"
   tar -C "$work/rootfs-256" -cf "$work/rootfs-256.tar" .
-  "$berth" import "$work/rootfs-256.tar" bench/big:1 --compression none >/dev/null
+  "$berth" import "$work/rootfs-256.tar" bench/big:1 >/dev/null  # gzip, as registries serve layers (skopeo would compress a plain one)
   "$berth" save --format oci -o "$work/big-oci.tar" bench/big:1
   mkdir -p "$layout" && tar -C "$layout" -xf "$work/big-oci.tar"
   rm -f "$work/rootfs-256.tar" "$work/big-oci.tar"
@@ -47,16 +47,21 @@ for port in $berth_port $dist_port; do
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
 done
 
+# Deletes a layout's manifest and blobs from a repository, so the next push sends everything again (skopeo otherwise
+# sees the manifest already there and skips the copy).
+clear_repo() { # PORT LAYOUT REPOSITORY
+  # skopeo's blob-info cache would also let it mount the blobs from another repository instead of uploading them.
+  echo "rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb \$HOME/.local/share/containers/cache/blob-info-cache-v1.boltdb; for d in \$(ls $2/blobs/sha256); do curl -s -o /dev/null -X DELETE http://127.0.0.1:$1/v2/$3/manifests/sha256:\$d; curl -s -o /dev/null -X DELETE http://127.0.0.1:$1/v2/$3/blobs/sha256:\$d; done"
+}
 skopeo_to() { echo "skopeo copy -q --dest-tls-verify=false oci:$layout:$tag docker://127.0.0.1:$1/bench/big:$2"; }
 bytes=$(stat -c %s "$layout/blobs/sha256/${layer#sha256:}")
 echo "layer: $layer, $bytes bytes"
 # Upload: a fresh tag and repository each run so nothing is skipped as already present.
 hyperfine --warmup 1 --runs "${RUNS:-5}" --export-json "$work/registry-push.json" \
-  --prepare "curl -s -o /dev/null -X DELETE http://127.0.0.1:$berth_port/v2/bench/big/blobs/$layer" \
-  "$(skopeo_to "$berth_port" up)" \
-  --prepare "curl -s -o /dev/null -X DELETE http://127.0.0.1:$dist_port/v2/bench/big/blobs/$layer" \
-  "$(skopeo_to "$dist_port" up)" >&2
+  --prepare "$(clear_repo "$berth_port" "$layout" bench/big)" "$(skopeo_to "$berth_port" up)" \
+  --prepare "$(clear_repo "$dist_port" "$layout" bench/big)" "$(skopeo_to "$dist_port" up)" >&2
 report "$work/registry-push.json" "$bytes"
+$(skopeo_to "$berth_port" up) && $(skopeo_to "$dist_port" up) # content for the download runs
 hyperfine --warmup 1 --runs "${RUNS:-5}" --export-json "$work/registry-blob.json" \
   "curl -sf -o /dev/null http://127.0.0.1:$berth_port/v2/bench/big/blobs/$layer" \
   "curl -sf -o /dev/null http://127.0.0.1:$dist_port/v2/bench/big/blobs/$layer" >&2
@@ -102,14 +107,11 @@ fi
 "$berth" tag bench/big:1 "127.0.0.1:$berth_port/client/big:1"
 thirty_id=$(tar -C "$layout30" -cf - . | "$berth" load -i - | awk '/Loaded image ID/ {print $4}')
 "$berth" tag "$thirty_id" "127.0.0.1:$berth_port/client/thirty:1"
-clear_blobs() { # every blob of a layout deleted from a repository, so the next push uploads them all again
-  echo "for d in \$(ls $1/blobs/sha256); do curl -s -o /dev/null -X DELETE http://127.0.0.1:$berth_port/v2/$2/blobs/sha256:\$d; done"
-}
 hyperfine --warmup 1 --runs "${RUNS:-5}" --export-json "$work/client-push.json" \
-  --prepare "$(clear_blobs "$layout" client/big)" "$berth push -q 127.0.0.1:$berth_port/client/big:1" \
-  --prepare "$(clear_blobs "$layout" client/big)" "skopeo copy -q --dest-tls-verify=false oci:$layout:$tag docker://127.0.0.1:$berth_port/client/big:1" \
-  --prepare "$(clear_blobs "$layout30" client/thirty)" "$berth push -q 127.0.0.1:$berth_port/client/thirty:1" \
-  --prepare "$(clear_blobs "$layout30" client/thirty)" "skopeo copy -q --dest-tls-verify=false oci:$layout30:30 docker://127.0.0.1:$berth_port/client/thirty:1" >&2
+  --prepare "$(clear_repo "$berth_port" "$layout" client/big)" "$berth push -q 127.0.0.1:$berth_port/client/big:1" \
+  --prepare "$(clear_repo "$berth_port" "$layout" client/big)" "skopeo copy -q --dest-tls-verify=false oci:$layout:$tag docker://127.0.0.1:$berth_port/client/big:1" \
+  --prepare "$(clear_repo "$berth_port" "$layout30" client/thirty)" "$berth push -q 127.0.0.1:$berth_port/client/thirty:1" \
+  --prepare "$(clear_repo "$berth_port" "$layout30" client/thirty)" "skopeo copy -q --dest-tls-verify=false oci:$layout30:30 docker://127.0.0.1:$berth_port/client/thirty:1" >&2
 report "$work/client-push.json"
 hyperfine --warmup 1 --runs "${RUNS:-5}" --export-json "$work/client-pull.json" \
   --prepare "rm -rf $work/pull-root" "env BERTH_ROOT=$work/pull-root $berth pull -q 127.0.0.1:$berth_port/client/big:1" \

@@ -47,13 +47,10 @@ public final class RegistryServeCommand implements Callable<Integer> {
             description = "The PEM PKCS#8 private key (RSA or EC) of --tls-cert.")
     Path tlsKey;
 
-    /** Held so the level setting is not lost when the logger is collected. */
-    private static final java.util.logging.Logger JETTY_LOG = java.util.logging.Logger.getLogger("org.eclipse.jetty");
-
     @Override
     public Integer call() throws InterruptedException {
         HostPort hostPort = HostPort.parse(addr);
-        JETTY_LOG.setLevel(java.util.logging.Level.WARNING); // Jetty's start-up chatter is not news
+        dev.berth.cli.JettyLogging.warningsOnly();
         Path dir = root != null ? root.toAbsolutePath() : GlobalOptions.rootDir().resolve("registry");
         RegistryServer.Config config = new RegistryServer.Config(dir, hostPort.host(), hostPort.port(), readOnly);
         if (anonymousPull && htpasswd == null) {

@@ -9,6 +9,7 @@ import dev.berth.oci.image.Compression;
 import dev.berth.oci.layer.LayerEntry;
 import dev.berth.oci.layer.LayerOptions;
 import dev.berth.oci.layer.LayerWriter;
+import dev.berth.registry.server.RegistryServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code berth quickstart}: the main job end to end, as the commands a user would type. Today: make a busybox image,
- * save it, remove it, load it back and list it. Each step prints the berth command it runs.
+ * save it, remove it, load it back, push it to a private registry on loopback, remove it and pull it back. Each step
+ * prints the berth command it runs.
  */
 @Command(name = "quickstart", description = "Walk through Berth's main job: make an image, save it, load it back.",
         mixinStandardHelpOptions = true)
@@ -62,9 +64,24 @@ public final class QuickstartCommand implements Callable<Integer> {
             step(out, "rmi", IMAGE);
             step(out, "load", "-i", archive.toString());
             step(out, "images", "berth-quickstart/busybox");
+
+            // A private registry on loopback, in this process: push the image, forget it, pull it back.
+            Path registryRoot = work.resolve("registry");
+            dev.berth.cli.JettyLogging.warningsOnly();
+            try (RegistryServer registry = RegistryServer.start(new RegistryServer.Config(registryRoot, "127.0.0.1", 0, false))) {
+                String remote = registry.baseUri().getAuthority() + "/quickstart/busybox:latest";
+                out.println();
+                out.println("$ berth registry serve --addr " + registry.baseUri().getAuthority() + " --root " + registryRoot
+                        + "    (running in the background)");
+                step(out, "tag", IMAGE, remote);
+                step(out, "push", remote);
+                step(out, "rmi", IMAGE, remote);
+                step(out, "pull", remote);
+                step(out, "images", registry.baseUri().getAuthority() + "/quickstart/busybox");
+            }
             step(out, "system", "check");
             out.println();
-            out.println("Done: the image went through the store, a docker-compatible archive and back.");
+            out.println("Done: the image went through the store, a docker-compatible archive, a registry and back.");
             out.flush();
             return 0;
         } finally {
