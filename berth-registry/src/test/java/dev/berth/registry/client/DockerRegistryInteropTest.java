@@ -1,5 +1,6 @@
 package dev.berth.registry.client;
 
+import dev.berth.registry.testing.DistributionRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -27,78 +28,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Push to and pull from Debian's docker-registry (distribution 2.8): our own process on a free 127.0.0.1 port. */
 class DockerRegistryInteropTest {
-    private static final Path BINARY = Path.of("/usr/bin/docker-registry");
-
     @TempDir
     Path work;
 
-    Process process;
+    DistributionRegistry registry;
     String domain;
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(BINARY), "docker-registry is not installed");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            port = socket.getLocalPort();
-        }
-        Path config = work.resolve("config.yml");
-        Files.writeString(config, """
-                version: 0.1
-                log:
-                  level: warn
-                  accesslog:
-                    disabled: true
-                storage:
-                  filesystem:
-                    rootdirectory: %s
-                  delete:
-                    enabled: true
-                  maintenance:
-                    uploadpurging:
-                      enabled: false
-                http:
-                  addr: 127.0.0.1:%d
-                  secret: interop-test-secret
-                """.formatted(Files.createDirectories(work.resolve("storage")), port), StandardCharsets.UTF_8);
-        ProcessBuilder pb = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("registry.log").toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("REGISTRY_"));
-        process = pb.start();
-        domain = "127.0.0.1:" + port;
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            assertThat(process.isAlive()).as(() -> "docker-registry exited: " + log()).isTrue();
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://" + domain + "/v2/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    break;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            assertThat(System.nanoTime()).as("docker-registry did not start: " + log()).isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
-
-    private String log() {
-        try {
-            return Files.readString(work.resolve("registry.log"));
-        } catch (java.io.IOException e) {
-            return "(no log)";
-        }
+        registry = DistributionRegistry.start(Files.createDirectories(work.resolve("registry")));
+        domain = registry.domain();
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (process != null) {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
+        if (registry != null) {
+            registry.close();
         }
     }
 

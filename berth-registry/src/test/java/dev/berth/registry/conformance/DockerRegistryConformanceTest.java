@@ -1,5 +1,6 @@
 package dev.berth.registry.conformance;
 
+import dev.berth.registry.testing.DistributionRegistry;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -48,99 +49,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DockerRegistryConformanceTest extends DistributionConformanceSuite {
 
-    private static final Path BINARY = Path.of("/usr/bin/docker-registry");
-
     @TempDir
     static Path work;
 
-    private static Process process;
-    private static URI base;
+    private static DistributionRegistry registry;
 
     @BeforeAll
     static void startRegistry() throws Exception {
-        assumeTrue(Files.isExecutable(BINARY), "docker-registry is not installed (apt-get install docker-registry)");
-        int port = freePort();
-        Path storage = Files.createDirectories(work.resolve("storage"));
-        Path config = work.resolve("config.yml");
-        Files.writeString(config, """
-                version: 0.1
-                log:
-                  level: warn
-                  accesslog:
-                    disabled: true
-                storage:
-                  filesystem:
-                    rootdirectory: %s
-                  delete:
-                    enabled: true
-                  maintenance:
-                    uploadpurging:
-                      enabled: false
-                http:
-                  addr: 127.0.0.1:%d
-                  secret: conformance-test-secret
-                """.formatted(storage, port), StandardCharsets.UTF_8);
-
-        ProcessBuilder pb = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve("registry.log").toFile());
-        // REGISTRY_* variables would override the config file; start from a clean environment.
-        pb.environment().keySet().removeIf(k -> k.startsWith("REGISTRY_"));
-        process = pb.start();
-        base = URI.create("http://127.0.0.1:" + port + "/");
-        awaitReady();
+        registry = DistributionRegistry.start(work);
     }
 
     @AfterAll
     static void stopRegistry() throws InterruptedException {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void awaitReady() throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("docker-registry exited with " + process.exitValue() + ":\n" + log());
-            }
-            try {
-                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(base.resolve("/v2/"))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("docker-registry did not answer GET /v2/ within 30 s:\n" + log());
-    }
-
-    private static String log() {
-        try {
-            return Files.readString(work.resolve("registry.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
+        if (registry != null) {
+            registry.close();
         }
     }
 
     @Override
     protected URI registry() {
-        return base;
+        return registry.baseUri();
     }
 
     // distribution 2.8 predates spec 1.1: no /v2/<name>/referrers/<digest>, no OCI-Subject header.
