@@ -110,6 +110,7 @@ public final class RegistryServer implements AutoCloseable {
         connector.setShutdownIdleTimeout(IDLE_SHUTDOWN_MILLIS);
         server.addConnector(connector);
         server.setHandler(new GracefulHandler(new RegistryHandler(storage, config.readOnly(), auth, config.anonymousPull())));
+        server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(STOP_TIMEOUT_MILLIS);
         server.setStopAtShutdown(false);
         try {
