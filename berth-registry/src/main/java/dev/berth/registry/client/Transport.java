@@ -170,7 +170,9 @@ final class Transport implements AutoCloseable {
             query.append("service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8));
         }
         List<String> scopes = new ArrayList<>();
-        scopes.add(scope);
+        if (scope != null && !scope.isEmpty()) {
+            scopes.add(scope); // a login checks /v2/ itself and asks for no scope, as docker login does
+        }
         String asked = challenge.param("scope");
         if (asked != null && !asked.isEmpty() && !asked.equals(scope)) {
             scopes.add(asked);
