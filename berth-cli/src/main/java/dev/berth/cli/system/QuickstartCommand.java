@@ -77,7 +77,10 @@ public final class QuickstartCommand implements Callable<Integer> {
                 step(out, "push", remote);
                 step(out, "rmi", IMAGE, remote);
                 step(out, "pull", remote);
-                step(out, "images", registry.baseUri().getAuthority() + "/quickstart/busybox");
+                // Back under its own name: the registry's name dies with this loopback registry.
+                step(out, "tag", remote, IMAGE);
+                step(out, "rmi", remote);
+                step(out, "images", "berth-quickstart/busybox");
             }
             step(out, "system", "check");
             out.println();
