@@ -73,16 +73,20 @@ final class UploadStore {
         Session session = sessions.computeIfAbsent(id, k -> staleSession());
         session.lock.lock();
         try {
-            long size = size(data, id);
-            if (start != null && start != size) {
-                throw new DistributionException(ErrorCode.RANGE_INVALID,
-                        "chunk starts at " + start + " but the upload holds " + size + " bytes");
-            }
-            long written = copy(body, data, size, length, session);
-            return new UploadStatus(id, repository, size + written);
+            return new UploadStatus(id, repository, appendInOrder(data, id, start, length, body, session));
         } finally {
             session.lock.unlock();
         }
+    }
+
+    /** Appends a chunk that must start at the upload's current end (the caller holds the session lock); returns the new size. */
+    private long appendInOrder(Path data, String id, Long start, Long length, InputStream body, Session session) {
+        long size = size(data, id);
+        if (start != null && start != size) {
+            throw new DistributionException(ErrorCode.RANGE_INVALID,
+                    "chunk starts at " + start + " but the upload holds " + size + " bytes");
+        }
+        return size + copy(body, data, size, length, session);
     }
 
     /**
@@ -94,12 +98,7 @@ final class UploadStore {
         Session session = sessions.computeIfAbsent(id, k -> staleSession());
         session.lock.lock();
         try {
-            long size = size(data, id);
-            if (start != null && start != size) {
-                throw new DistributionException(ErrorCode.RANGE_INVALID,
-                        "chunk starts at " + start + " but the upload holds " + size + " bytes");
-            }
-            copy(body, data, size, length, session);
+            appendInOrder(data, id, start, length, body, session);
             Digest actual = digestOf(data, expected.algorithm(), session);
             if (!actual.equals(expected)) {
                 discard(id);
