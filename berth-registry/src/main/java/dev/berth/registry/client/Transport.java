@@ -34,7 +34,9 @@ final class Transport implements AutoCloseable {
 
     private final ClientOptions options;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final HttpClient http;
+    /** Built on first use: the HTTPS client loads the system trust store, which a loopback registry never needs. */
+    private HttpClient plainHttp;
+    private HttpClient https;
     /** "Authorization" values by domain + " " + scope. */
     private final Map<String, CachedAuth> authCache = new ConcurrentHashMap<>();
 
@@ -53,12 +55,42 @@ final class Transport implements AutoCloseable {
 
     Transport(ClientOptions options) {
         this.options = options;
-        this.http = HttpClient.newBuilder()
+    }
+
+    /** The client for a URI: HTTPS with the system's trust store, or plain HTTP without loading it. */
+    private synchronized HttpClient client(URI uri) {
+        if ("https".equalsIgnoreCase(uri.getScheme())) {
+            if (https == null) {
+                https = builder().build();
+            }
+            return https;
+        }
+        if (plainHttp == null) {
+            plainHttp = builder().sslContext(noTlsContext()).build();
+        }
+        return plainHttp;
+    }
+
+    private HttpClient.Builder builder() {
+        return HttpClient.newBuilder()
                 .executor(executor)
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(options.timeout())
-                .build();
+                .connectTimeout(options.timeout());
+    }
+
+    /**
+     * A TLS context that trusts nothing, for the plain-HTTP client: it never makes a TLS connection, and empty trust
+     * managers keep the JDK from parsing the system's certificates just to build it.
+     */
+    private static javax.net.ssl.SSLContext noTlsContext() {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[0], null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new RegistryException("cannot set up the HTTP client: " + e.getMessage(), e);
+        }
     }
 
     /** The host the API of a registry domain lives on: Docker Hub's is registry-1.docker.io. */
@@ -192,7 +224,7 @@ final class Transport implements AutoCloseable {
         }
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = client(uri).send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw unreachable("the token service of " + domain + " (" + uri.getHost() + ")", e);
         } catch (InterruptedException e) {
@@ -240,7 +272,7 @@ final class Transport implements AutoCloseable {
             }
             HttpResponse<T> response;
             try {
-                response = http.send(request.build(), handler);
+                response = client(uri).send(request.build(), handler);
             } catch (IOException e) {
                 throw unreachable(domain + " (" + uri.getScheme() + "://" + uri.getAuthority() + ")", e);
             } catch (InterruptedException e) {
@@ -320,8 +352,13 @@ final class Transport implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        http.close();
+    public synchronized void close() {
+        if (plainHttp != null) {
+            plainHttp.close();
+        }
+        if (https != null) {
+            https.close();
+        }
         executor.close();
     }
 }
