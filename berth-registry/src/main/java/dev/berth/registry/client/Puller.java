@@ -114,7 +114,7 @@ final class Puller {
                     }
                 } else {
                     downloads.add(() -> {
-                        download(lease, blob);
+                        download(lease, blob, isLayer);
                         downloaded.incrementAndGet();
                         if (isLayer) {
                             listener.layer(blob, TransferListener.Status.PULL_COMPLETE, null);
@@ -258,7 +258,7 @@ final class Puller {
     // ---- blobs
 
     /** Fetches a blob into the store, resuming with Range after a broken transfer; commit checks digest and size. */
-    private void download(Lease lease, Descriptor blob) {
+    private void download(Lease lease, Descriptor blob, boolean report) {
         try (BlobWriter writer = lease.writer()) {
             Exception last = null;
             for (int attempt = 0; attempt <= BLOB_RETRIES; attempt++) {
@@ -271,7 +271,7 @@ final class Puller {
                     sleep(250L * attempt);
                 }
                 try {
-                    fetchInto(writer, blob);
+                    fetchInto(writer, blob, report);
                     if (writer.size() == blob.size()) {
                         last = null;
                         break;
@@ -313,7 +313,7 @@ final class Puller {
     }
 
     /** One GET of a blob from what the writer has; appends what arrives. */
-    private void fetchInto(BlobWriter writer, Descriptor blob) throws IOException {
+    private void fetchInto(BlobWriter writer, Descriptor blob, boolean report) throws IOException {
         long have = writer.size();
         URI uri = base.resolve(repo + "/blobs/" + blob.digest());
         Map<String, String> headers = have > 0 ? Map.of("Range", "bytes=" + have + "-") : Map.of();
@@ -348,12 +348,18 @@ final class Puller {
                 in.skipNBytes(skip);
             }
             byte[] buffer = new byte[1 << 16];
+            long reported = writer.size();
             for (int n; (n = in.read(buffer)) > 0; ) {
                 if (writer.size() + n > blob.size()) {
                     throw new RegistryException("blob " + blob.digest() + " of " + reference.familiar() + " from " + domain
                             + " is corrupt: it is longer than the " + blob.size() + " bytes its descriptor says; refused");
                 }
                 writer.write(buffer, 0, n);
+                long size = writer.size();
+                if (report && (size - reported >= TransferListener.PROGRESS_INTERVAL || size == blob.size())) {
+                    reported = size;
+                    listener.progress(blob, size, blob.size());
+                }
             }
         }
     }

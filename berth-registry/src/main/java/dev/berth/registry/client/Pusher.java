@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 /** One push: every blob the registry lacks (in parallel), then child manifests, then the root manifest under the tag. */
 final class Pusher {
@@ -101,7 +102,7 @@ final class Pusher {
                 }
                 boolean layer = isLayer.get(blob.digest());
                 transfers.add(() -> {
-                    Outcome outcome = pushBlob(blob);
+                    Outcome outcome = pushBlob(blob, layer);
                     TransferListener.Status status = outcome.status();
                     if (status == TransferListener.Status.PUSHED) {
                         uploaded.incrementAndGet();
@@ -139,7 +140,7 @@ final class Pusher {
     private record Outcome(TransferListener.Status status, String detail) {
     }
 
-    private Outcome pushBlob(Descriptor blob) {
+    private Outcome pushBlob(Descriptor blob, boolean report) {
         URI blobUri = base.resolve(repo + "/blobs/" + blob.digest());
         HttpResponse<Void> head = transport.send(domain, scope,
                 new Transport.Call("HEAD", blobUri, Map.of(), HttpRequest.BodyPublishers::noBody), HttpResponse.BodyHandlers.discarding());
@@ -165,6 +166,7 @@ final class Pusher {
         Path file = store.content().path(blob.digest());
         long size = blob.size();
         long chunk = client.options().chunkSize();
+        LongConsumer progress = report ? bytes -> listener.progress(blob, bytes, size) : null;
         if (size > chunk) {
             for (long offset = 0; offset < size; offset += chunk) {
                 long from0 = offset;
@@ -172,7 +174,7 @@ final class Pusher {
                 HttpResponse<byte[]> patch = transport.send(domain, scope, new Transport.Call("PATCH", location,
                         Map.of("Content-Type", "application/octet-stream", "Content-Range", from0 + "-" + (from0 + length - 1)),
                         () -> HttpRequest.BodyPublishers.fromPublisher(
-                                HttpRequest.BodyPublishers.ofInputStream(() -> slice(file, from0, length)), length)),
+                                HttpRequest.BodyPublishers.ofInputStream(() -> slice(file, from0, length, progress)), length)),
                         HttpResponse.BodyHandlers.ofByteArray());
                 if (patch.statusCode() != 202) {
                     throw new RegistryException("cannot upload bytes " + from0 + "-" + (from0 + length - 1) + " of blob "
@@ -181,6 +183,9 @@ final class Pusher {
                 location = location(patch, location);
             }
             finish(blob, location, HttpRequest.BodyPublishers::noBody);
+        } else if (progress != null && size > 0) {
+            finish(blob, location, () -> HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofInputStream(() -> slice(file, 0, size, progress)), size));
         } else {
             finish(blob, location, () -> {
                 try {
@@ -219,12 +224,23 @@ final class Pusher {
         return request.resolve(location);
     }
 
-    private static InputStream slice(Path file, long offset, long length) {
+    /** The bytes [offset, offset + length) of a file; progress, if any, hears the file position as they are read. */
+    private static InputStream slice(Path file, long offset, long length, LongConsumer progress) {
         try {
             InputStream in = Files.newInputStream(file);
             in.skipNBytes(offset);
             return new FilterInputStream(in) {
                 long remaining = length;
+                long reported = offset;
+
+                private void advanced(long n) {
+                    remaining -= n;
+                    long position = offset + length - remaining;
+                    if (progress != null && (position - reported >= TransferListener.PROGRESS_INTERVAL || remaining == 0)) {
+                        reported = position;
+                        progress.accept(position);
+                    }
+                }
 
                 @Override
                 public int read() throws IOException {
@@ -233,7 +249,7 @@ final class Pusher {
                     }
                     int b = super.read();
                     if (b >= 0) {
-                        remaining--;
+                        advanced(1);
                     }
                     return b;
                 }
@@ -245,7 +261,7 @@ final class Pusher {
                     }
                     int n = super.read(b, off, (int) Math.min(len, remaining));
                     if (n > 0) {
-                        remaining -= n;
+                        advanced(n);
                     }
                     return n;
                 }

@@ -22,6 +22,17 @@ public interface TransferListener {
 
     void layer(Descriptor layer, Status status, String detail);
 
+    /** Interval, in bytes, at which {@link #progress} is called while a layer streams (and once at its end). */
+    long PROGRESS_INTERVAL = 64 * 1024;
+
+    /**
+     * Bytes of a layer moved so far, out of {@code total}: called from the transfer thread while the layer streams, about
+     * every {@link #PROGRESS_INTERVAL} bytes and when its last byte went. After a retry the count may start lower again.
+     * Must be cheap. Does nothing by default.
+     */
+    default void progress(Descriptor layer, long bytes, long total) {
+    }
+
     static TransferListener none() {
         return (layer, status, detail) -> {
         };

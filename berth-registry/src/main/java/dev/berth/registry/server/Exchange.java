@@ -104,6 +104,17 @@ final class Exchange {
         }
     }
 
+    /**
+     * For an error answered before the request body was read: ask for the connection to close. Otherwise a client that
+     * is still sending the body may reuse a connection the server is about to drop, and its next request fails.
+     */
+    void closeConnectionIfBodyPending() {
+        boolean hasBody = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        if (hasBody && !response.isCommitted()) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+    }
+
     /** How much of a blob is mapped at a time: large writes, bounded address space per request. */
     private static final long WINDOW = 16L << 20;
 

@@ -72,6 +72,7 @@ final class RegistryHandler extends Handler.Abstract {
                 dispatch(exchange, route);
             } else {
                 exchange.header(WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
+                exchange.closeConnectionIfBodyPending();
                 exchange.send(401, "application/json",
                         new ErrorBody("UNAUTHORIZED", "authentication required", null).toJson());
             }
@@ -157,6 +158,7 @@ final class RegistryHandler extends Handler.Abstract {
             return;
         }
         try {
+            exchange.closeConnectionIfBodyPending();
             exchange.send(status, "application/json", body.toJson());
             callback.succeeded();
         } catch (Throwable e) {
