@@ -1,9 +1,6 @@
 package dev.berth.cli.registry;
 
 import dev.berth.cli.GlobalOptions;
-import dev.berth.cli.output.ProgressBoard;
-import dev.berth.cli.output.Terminal;
-import dev.berth.oci.image.Descriptor;
 import dev.berth.oci.image.Platform;
 import dev.berth.oci.reference.Reference;
 import dev.berth.registry.RegistryException;
@@ -51,34 +48,10 @@ public final class PullCommand implements Callable<Integer> {
             out.println(what + ": Pulling from " + reference.path());
             out.flush();
         }
-        ProgressBoard board = !quiet && Terminal.ansi() ? ProgressBoard.start(out, Terminal.columns()) : null;
-        TransferListener listener = quiet ? TransferListener.none() : board != null ? new TransferListener() {
-            @Override
-            public void layer(Descriptor layer, Status status, String detail) {
-                if (status == Status.RETRYING) {
-                    board.note(layer.digest().shortHex(), text(status, detail));
-                } else {
-                    board.done(layer.digest().shortHex(), text(status, detail));
-                }
-            }
-
-            @Override
-            public void progress(Descriptor layer, long bytes, long total) {
-                board.progress(layer.digest().shortHex(), "Downloading", bytes, total);
-            }
-        } : (layer, status, detail) -> {
-            synchronized (out) {
-                out.println(layer.digest().shortHex() + ": " + text(status, detail));
-                out.flush();
-            }
-        };
         PullResult result;
-        try (RegistryClient client = new RegistryClient(options)) {
+        try (TransferDisplay listener = new TransferDisplay(out, quiet, "Downloading", PullCommand::text);
+                RegistryClient client = new RegistryClient(options)) {
             result = client.pull(GlobalOptions.store(), reference, listener);
-        } finally {
-            if (board != null) {
-                board.close();
-            }
         }
         if (!quiet) {
             out.println("Digest: " + result.digest());

@@ -1,9 +1,6 @@
 package dev.berth.cli.registry;
 
 import dev.berth.cli.GlobalOptions;
-import dev.berth.cli.output.ProgressBoard;
-import dev.berth.cli.output.Terminal;
-import dev.berth.oci.image.Descriptor;
 import dev.berth.oci.reference.Reference;
 import dev.berth.registry.client.ClientOptions;
 import dev.berth.registry.client.PushResult;
@@ -40,34 +37,10 @@ public final class PushCommand implements Callable<Integer> {
             out.println("The push refers to repository [" + reference.repositoryOnly() + "]");
             out.flush();
         }
-        ProgressBoard board = !quiet && Terminal.ansi() ? ProgressBoard.start(out, Terminal.columns()) : null;
-        TransferListener listener = quiet ? TransferListener.none() : board != null ? new TransferListener() {
-            @Override
-            public void layer(Descriptor layer, Status status, String detail) {
-                if (status == Status.RETRYING) {
-                    board.note(layer.digest().shortHex(), text(status, detail));
-                } else {
-                    board.done(layer.digest().shortHex(), text(status, detail));
-                }
-            }
-
-            @Override
-            public void progress(Descriptor layer, long bytes, long total) {
-                board.progress(layer.digest().shortHex(), "Pushing", bytes, total);
-            }
-        } : (layer, status, detail) -> {
-            synchronized (out) {
-                out.println(layer.digest().shortHex() + ": " + text(status, detail));
-                out.flush();
-            }
-        };
         PushResult result;
-        try (RegistryClient client = new RegistryClient(options)) {
+        try (TransferDisplay listener = new TransferDisplay(out, quiet, "Pushing", PushCommand::text);
+                RegistryClient client = new RegistryClient(options)) {
             result = client.push(GlobalOptions.store(), image, reference, listener);
-        } finally {
-            if (board != null) {
-                board.close();
-            }
         }
         String what = reference.tag() != null ? reference.tag() : reference.digest().toString();
         out.println(what + ": digest: " + result.digest() + " size: " + result.size());
