@@ -1,13 +1,10 @@
 package dev.berth.cli;
 
+import dev.berth.cli.InProcessBerth.Run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,19 +17,9 @@ class CliTest {
     Path work;
 
     /** What one command printed and returned. */
-    record Run(int exit, String out, String err) {
-    }
 
     Run berth(String... args) {
-        List<String> full = new ArrayList<>(List.of("--root", root.toString()));
-        full.addAll(List.of(args));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        var cl = BerthCommand.commandLine(full.toArray(String[]::new));
-        cl.setOut(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8));
-        cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-        int exit = cl.execute(full.toArray(String[]::new));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return InProcessBerth.run(root, args);
     }
 
     Path busyboxRootfsTar() throws Exception {

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.cli.InProcessBerth.Run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.oci.digest.Digest;
@@ -10,14 +11,10 @@ import dev.berth.oci.layer.LayerEntry;
 import dev.berth.oci.store.ImageStore;
 import dev.berth.oci.store.StoreCheck;
 import dev.berth.registry.server.RegistryServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -40,8 +37,6 @@ class PullKilledMidwayTest {
     RegistryServer server;
     String domain;
 
-    record Run(int exit, String out, String err) {
-    }
 
     @BeforeEach
     void start() {
@@ -57,15 +52,7 @@ class PullKilledMidwayTest {
     }
 
     Run berth(Path root, String... args) {
-        List<String> full = new ArrayList<>(List.of("--root", root.toString()));
-        full.addAll(List.of(args));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        var cl = BerthCommand.commandLine(full.toArray(String[]::new));
-        cl.setOut(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8));
-        cl.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-        int exit = cl.execute(full.toArray(String[]::new));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return InProcessBerth.run(root, args);
     }
 
     @Test

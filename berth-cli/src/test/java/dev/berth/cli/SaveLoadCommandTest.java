@@ -1,12 +1,11 @@
 package dev.berth.cli;
 
+import dev.berth.cli.InProcessBerth.Run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.oci.image.Descriptor;
 import dev.berth.oci.store.ImageStore;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,21 +27,9 @@ class SaveLoadCommandTest {
         image = TestImages.small(ImageStore.open(source), "example:1");
     }
 
-    record Run(int exitCode, String out, String err) {
-    }
 
     private static Run berth(Path root, String... args) {
-        String[] full = new String[args.length + 2];
-        full[0] = "--root";
-        full[1] = root.toString();
-        System.arraycopy(args, 0, full, 2, args.length);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cl = BerthCommand.commandLine(full);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(full);
-        return new Run(code, out.toString(), err.toString());
+        return InProcessBerth.run(root, args);
     }
 
     @Test
@@ -50,7 +37,7 @@ class SaveLoadCommandTest {
         for (String format : new String[] {"oci", "docker"}) {
             Path archive = tmp.resolve("example-" + format + ".tar");
             Run save = berth(source, "save", "-o", archive.toString(), "--format", format, "example:1");
-            assertThat(save.exitCode()).as(save.err()).isZero();
+            assertThat(save.exit()).as(save.err()).isZero();
             assertThat(save.out()).isEmpty();
             assertThat(archive).isRegularFile();
             try (var siblings = Files.list(tmp)) {
@@ -60,7 +47,7 @@ class SaveLoadCommandTest {
             }
             Path target = tmp.resolve("target-" + format);
             Run load = berth(target, "load", "-i", archive.toString());
-            assertThat(load.exitCode()).as(load.err()).isZero();
+            assertThat(load.exit()).as(load.err()).isZero();
             assertThat(load.out()).isEqualTo("Loaded image: example:1\n");
             assertThat(ImageStore.open(target).resolve("example:1").id())
                     .isEqualTo(ImageStore.open(source).resolve("example:1").id());
@@ -71,7 +58,7 @@ class SaveLoadCommandTest {
     void saveByIdLoadsAsAnId() {
         String id = ImageStore.open(source).resolve("example:1").id().toString();
         Path archive = tmp.resolve("by-id.tar");
-        assertThat(berth(source, "save", "-o", archive.toString(), id.substring(7, 19)).exitCode()).isZero();
+        assertThat(berth(source, "save", "-o", archive.toString(), id.substring(7, 19)).exit()).isZero();
         Run load = berth(tmp.resolve("target"), "load", "--input", archive.toString());
         assertThat(load.out()).isEqualTo("Loaded image ID: " + id + "\n");
     }
@@ -83,7 +70,7 @@ class SaveLoadCommandTest {
                 .redirectOutput(archive.toFile()).redirectError(tmp.resolve("save.err").toFile()));
         assertThat(save).as(Files.readString(tmp.resolve("save.err"))).isZero();
         Path viaFile = tmp.resolve("file.tar");
-        assertThat(berth(source, "save", "--format", "oci", "-o", viaFile.toString(), "example:1").exitCode()).isZero();
+        assertThat(berth(source, "save", "--format", "oci", "-o", viaFile.toString(), "example:1").exit()).isZero();
         assertThat(Files.readAllBytes(archive)).isEqualTo(Files.readAllBytes(viaFile));
 
         Path target = tmp.resolve("target");
@@ -97,23 +84,23 @@ class SaveLoadCommandTest {
     @Test
     void errorsAreOneLineAndExitOne() throws IOException {
         Run missingImage = berth(source, "save", "-o", tmp.resolve("x.tar").toString(), "nope:1");
-        assertThat(missingImage.exitCode()).isEqualTo(1);
+        assertThat(missingImage.exit()).isEqualTo(1);
         assertThat(missingImage.err()).isEqualTo("Error: No such image: nope:1\n");
         assertThat(tmp.resolve("x.tar")).doesNotExist();
 
         Run badFormat = berth(source, "save", "-o", tmp.resolve("x.tar").toString(), "--format", "zip", "example:1");
-        assertThat(badFormat.exitCode()).isEqualTo(1);
+        assertThat(badFormat.exit()).isEqualTo(1);
         assertThat(badFormat.err()).contains("unknown archive format 'zip'");
 
         Run missingFile = berth(source, "load", "-i", tmp.resolve("absent.tar").toString());
-        assertThat(missingFile.exitCode()).isEqualTo(1);
+        assertThat(missingFile.exit()).isEqualTo(1);
         assertThat(missingFile.err()).startsWith("Error: open ").contains("no such file");
 
         Path junk = tmp.resolve("junk.tar");
         Files.writeString(junk, "not an archive at all\n".repeat(100), StandardCharsets.UTF_8);
         Path target = tmp.resolve("target");
         Run notATar = berth(target, "load", "-i", junk.toString());
-        assertThat(notATar.exitCode()).isEqualTo(1);
+        assertThat(notATar.exit()).isEqualTo(1);
         assertThat(notATar.err()).startsWith("Error: not an image archive");
         assertThat(ImageStore.open(target).images()).isEmpty();
     }
