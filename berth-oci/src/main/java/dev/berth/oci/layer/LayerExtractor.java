@@ -243,7 +243,11 @@ public final class LayerExtractor {
         if (fileName.equals(OPAQUE)) {
             Path dir = root.directory(parentParts, true, name);
             markTouched(dir);
-            clearLower(dir);
+            if (options.overlayWhiteouts()) {
+                OverlayWhiteouts.opaque(dir); // the directory holds only this layer's entries: nothing to clear
+            } else {
+                clearLower(dir);
+            }
             return;
         }
         String hidden = fileName.substring(WHITEOUT.length());
@@ -252,6 +256,14 @@ public final class LayerExtractor {
         }
         if (hidden.startsWith(WHITEOUT)) {
             return; // other .wh..wh.* names are aufs bookkeeping, meaningless here
+        }
+        if (options.overlayWhiteouts()) {
+            Path dir = root.directory(parentParts, true, name);
+            Path path = dir.resolve(hidden);
+            if (!touched.contains(path) && SafeRoot.lstat(path) == null) {
+                OverlayWhiteouts.whiteout(path);
+            }
+            return;
         }
         Path dir = root.directory(parentParts, false, name);
         if (dir == null) {

@@ -14,19 +14,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * belong to the whole JVM and throw when two threads take overlapping ones, so each lock file also has a JVM-wide mutex
  * taken first.
  */
-final class FileLocks {
+public final class FileLocks {
     private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private FileLocks() {
     }
 
     /** A held lock; closing releases it. */
-    interface Held extends AutoCloseable {
+    public interface Held extends AutoCloseable {
         @Override
         void close();
     }
 
-    static Held acquire(Path lockFile, boolean shared) {
+    public static Held acquire(Path lockFile, boolean shared) {
         ReentrantLock mutex = IN_PROCESS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), p -> new ReentrantLock());
         mutex.lock();
         FileChannel channel = null;

@@ -1,0 +1,82 @@
+package dev.berth.daemon.engine;
+
+import dev.berth.daemon.api.ContainerState;
+import dev.berth.oci.json.Json;
+import dev.berth.oci.store.AtomicFiles;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One container in the engine's memory: its fixed record, its current state (persisted on every change), the lock
+ * that orders its transitions, and whoever waits for its next exit.
+ */
+final class Container {
+    final ContainerRecord record;
+    final ContainerFiles files;
+    final ReentrantLock lock = new ReentrantLock();
+    private volatile StoredState state;
+    private final List<CompletableFuture<Integer>> exitWaiters = new ArrayList<>();
+    /** Set while a restart is scheduled, so that stop or rm can cancel it. */
+    volatile Thread restartTimer;
+    volatile Thread healthChecker;
+    /** Starts since the last manual start, for the restart back-off. */
+    volatile long lastStartNanos;
+
+    Container(ContainerRecord record, ContainerFiles files, StoredState state) {
+        this.record = record;
+        this.files = files;
+        this.state = state;
+    }
+
+    String id() {
+        return record.id();
+    }
+
+    StoredState state() {
+        return state;
+    }
+
+    ContainerState status() {
+        return state.state();
+    }
+
+    boolean running() {
+        ContainerState s = state.state();
+        return s.running();
+    }
+
+    /** Replaces and persists the state; callers hold {@link #lock}. */
+    void update(StoredState next) {
+        AtomicFiles.write(files.state(), Json.canonicalBytes(next));
+        state = next;
+    }
+
+    /** A future completed with the exit code of the container's next exit. */
+    CompletableFuture<Integer> nextExit() {
+        synchronized (exitWaiters) {
+            CompletableFuture<Integer> f = new CompletableFuture<>();
+            exitWaiters.add(f);
+            return f;
+        }
+    }
+
+    void exited(int code) {
+        List<CompletableFuture<Integer>> waiting;
+        synchronized (exitWaiters) {
+            waiting = new ArrayList<>(exitWaiters);
+            exitWaiters.clear();
+        }
+        waiting.forEach(f -> f.complete(code));
+    }
+
+    void removed() {
+        List<CompletableFuture<Integer>> waiting;
+        synchronized (exitWaiters) {
+            waiting = new ArrayList<>(exitWaiters);
+            exitWaiters.clear();
+        }
+        waiting.forEach(f -> f.complete(state.state().exitCode()));
+    }
+}
