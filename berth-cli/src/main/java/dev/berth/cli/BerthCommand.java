@@ -76,6 +76,21 @@ public final class BerthCommand implements Runnable {
         m.put("completion", CompletionCommand::new);
         m.put("quickstart", dev.berth.cli.system.QuickstartCommand::new);
         m.put("internal-aot-training", AotTrainingCommand::new);
+        m.put("daemon", dev.berth.cli.container.DaemonCommand::new);
+        m.put("run", dev.berth.cli.container.RunCommand::new);
+        m.put("create", dev.berth.cli.container.CreateCommand::new);
+        m.put("start", dev.berth.cli.container.SimpleCommands.Start::new);
+        m.put("stop", dev.berth.cli.container.SimpleCommands.Stop::new);
+        m.put("restart", dev.berth.cli.container.SimpleCommands.Restart::new);
+        m.put("kill", dev.berth.cli.container.SimpleCommands.Kill::new);
+        m.put("rm", dev.berth.cli.container.SimpleCommands.Rm::new);
+        m.put("wait", dev.berth.cli.container.SimpleCommands.Wait::new);
+        m.put("ps", dev.berth.cli.container.PsCommand::new);
+        m.put("logs", dev.berth.cli.container.LogsCommand::new);
+        m.put("exec", dev.berth.cli.container.ExecCommand::new);
+        m.put("stats", dev.berth.cli.container.StatsCommand::new);
+        m.put("top", dev.berth.cli.container.TopCommand::new);
+        m.put("container", dev.berth.cli.container.ContainerCommand::new);
         return m;
     }
 
@@ -111,6 +126,10 @@ public final class BerthCommand implements Runnable {
         for (String name : SUBCOMMANDS.keySet()) {
             if (names.contains(name)) {
                 cl.addSubcommand(name, SUBCOMMANDS.get(name).get());
+                if (name.equals("run") || name.equals("create") || name.equals("exec")) {
+                    // everything after the image (or container) is the container's command, flags included
+                    cl.getSubcommands().get(name).setStopAtPositional(true);
+                }
             }
         }
         cl.setExecutionExceptionHandler(BerthCommand::handleExecutionException);

@@ -8,6 +8,7 @@ final class UserErrors {
     }
 
     static boolean isUserError(Throwable e) {
-        return e instanceof OciException || e instanceof dev.berth.registry.RegistryException;
+        return e instanceof OciException || e instanceof dev.berth.registry.RegistryException
+                || e instanceof dev.berth.daemon.EngineException || e instanceof dev.berth.runtime.ContainerException;
     }
 }

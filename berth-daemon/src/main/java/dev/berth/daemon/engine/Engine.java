@@ -350,6 +350,11 @@ public final class Engine implements AutoCloseable {
         return get(idOrName).id();
     }
 
+    /** Running, or about to run again (restarting): what logs -f keeps following. */
+    boolean isLive(Container c) {
+        return containers.containsKey(c.id()) && (c.running() || c.status().restarting());
+    }
+
     List<Container> all() {
         return List.copyOf(containers.values());
     }

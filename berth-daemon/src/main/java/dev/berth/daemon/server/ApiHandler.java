@@ -144,14 +144,12 @@ final class ApiHandler extends Handler.Abstract {
                 callback.succeeded();
             }
             case "GET logs" -> streams.logs(id, query, response, callback);
-            case "GET stats" -> json(response, callback, 200, streams.stats(id));
-            case "GET top" -> json(response, callback, 200, streams.top(id, query.getValue("ps_args")));
+            case "GET stats" -> json(response, callback, 200, streams.io.stats(id));
+            case "GET top" -> json(response, callback, 200, streams.io.top(id));
             case "POST exec" -> {
                 ExecRequest body = body(request, ExecRequest.class);
-                json(response, callback, 201, Map.of("Id", streams.createExec(id, body)));
+                json(response, callback, 201, Map.of("Id", streams.io.createExec(id, body)));
             }
-            case "GET archive" -> streams.getArchive(id, query.getValue("path"), response, callback);
-            case "PUT archive" -> streams.putArchive(id, query.getValue("path"), request, response, callback);
             default -> error(response, callback, 404, "page not found: " + method + " /containers/" + id + "/" + p[2], 125);
         }
     }
@@ -163,7 +161,7 @@ final class ApiHandler extends Handler.Abstract {
         }
         switch (method + " " + p[2]) {
             case "POST start" -> streams.startExec(p[1], response, callback);
-            case "GET json" -> json(response, callback, 200, streams.inspectExec(p[1]));
+            case "GET json" -> json(response, callback, 200, streams.io.exec(p[1]).view(p[1]));
             default -> error(response, callback, 404, "page not found", 125);
         }
     }

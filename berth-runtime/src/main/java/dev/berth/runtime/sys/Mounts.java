@@ -62,8 +62,9 @@ public final class Mounts {
     public static void mount(String source, Path target, String type, long flags, String data) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment dataSegment = data == null ? MemorySegment.NULL : arena.allocateFrom(data);
             int rc = (int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target.toString()),
-                    arena.allocateFrom(type), flags, data == null ? MemorySegment.NULL : arena.allocateFrom(data));
+                    arena.allocateFrom(type), flags, dataSegment);
             if (rc != 0) {
                 throw new ContainerException("cannot mount " + type + " at " + target + ": " + strerror((int) ERRNO.get(state, 0L)));
             }

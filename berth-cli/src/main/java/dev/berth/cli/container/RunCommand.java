@@ -1,0 +1,100 @@
+package dev.berth.cli.container;
+
+import dev.berth.cli.CommandFailure;
+import dev.berth.cli.ExitCodes;
+import dev.berth.daemon.EngineException;
+import dev.berth.daemon.client.EngineClient;
+import dev.berth.oci.json.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code berth run}: create a container, start it, and (unless detached) show its output and end with its exit code,
+ * as {@code docker run}. A container that cannot start is removed again, leaving nothing behind; the exit code is
+ * Docker's: 125 when Berth fails, 126 when the command cannot be invoked, 127 when it is not found.
+ */
+@Command(name = "run", description = "Create and run a new container from an image.", mixinStandardHelpOptions = true,
+        sortOptions = false)
+public final class RunCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+    @Option(names = {"-d", "--detach"}, description = "Run in the background and print the container ID.")
+    boolean detach;
+    @Mixin
+    CreateOptions options = new CreateOptions();
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        EngineClient client = DaemonConnection.client();
+        String id = create(client, options, err);
+        if (detach) {
+            startOrRemove(client, id);
+            out.println(id);
+            out.flush();
+            return ExitCodes.OK;
+        }
+        // register the wait before starting, so that even an instant exit is seen (Docker's next-exit condition)
+        EngineClient.Response wait = client.send("POST", "/containers/" + id + "/wait?condition=next-exit", null);
+        try (wait) {
+            if (wait.status >= 400) {
+                EngineClient.check(wait, wait.readAll());
+            }
+            CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Json.tree(wait.readAll(), "wait").path("StatusCode").asInt(255);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, runnable -> Thread.ofVirtual().start(runnable));
+            startOrRemove(client, id);
+            try (EngineClient.Response logs = client.send("GET", "/containers/" + id + "/logs?follow=1&stdout=1&stderr=1", null)) {
+                if (logs.status < 400) {
+                    RawStream.copy(logs.body, out, err);
+                }
+            }
+            try {
+                return status.get();
+            } catch (ExecutionException e) {
+                throw new CommandFailure("lost the container's exit status: " + e.getCause().getMessage(), ExitCodes.BERTH_FAILED);
+            }
+        }
+    }
+
+    static String create(EngineClient client, CreateOptions options, PrintWriter err) {
+        String path = "/containers/create" + (options.name == null ? "" : "?name=" + Api.enc(options.name));
+        try {
+            Map<?, ?> created = client.call("POST", path, options.toRequest(), Map.class);
+            return (String) created.get("Id");
+        } catch (EngineException e) {
+            if (e.kind() == EngineException.Kind.NOT_FOUND && e.getMessage().startsWith("No such image")) {
+                throw new CommandFailure("Unable to find image '" + options.image + "' locally: " + e.getMessage()
+                        + " (pull it first with `berth pull " + options.image + "`)", ExitCodes.BERTH_FAILED);
+            }
+            throw new CommandFailure(e.getMessage(), e.exitCode());
+        }
+    }
+
+    /** Starts; if that fails, removes the container (a run that did not start leaves nothing) and fails with Docker's code. */
+    private static void startOrRemove(EngineClient client, String id) {
+        try {
+            client.call("POST", "/containers/" + id + "/start", null, Void.class);
+        } catch (EngineException e) {
+            try {
+                client.call("DELETE", "/containers/" + id + "?force=1", null, Void.class);
+            } catch (EngineException ignored) {
+                // already gone
+            }
+            throw new CommandFailure(e.getMessage(), e.exitCode());
+        }
+    }
+}
