@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /** The host's libseccomp (the one runc links), called through the FFM API to check syscall names as runc will. */
+@SuppressWarnings("restricted") // the tests run with --enable-native-access (see the module pom)
 final class Libseccomp implements AutoCloseable {
     /** libseccomp's __NR_SCMP_ERROR: the name is unknown on every architecture. */
     static final int NR_ERROR = -1;
