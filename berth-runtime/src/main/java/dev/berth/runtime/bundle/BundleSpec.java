@@ -1,6 +1,8 @@
 package dev.berth.runtime.bundle;
 
+import dev.berth.runtime.ContainerException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -60,6 +62,17 @@ public record BundleSpec(
         network = network == null ? new NetworkNamespace.NewNamespace() : network;
         cgroupsPath = cgroupsPath == null ? "" : cgroupsPath;
         // Sorted, so that the same spec always gives the same config.json.
-        annotations = annotations == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(annotations));
+        annotations = annotations == null ? Map.of() : Collections.unmodifiableMap(sorted(annotations));
+    }
+
+    private static TreeMap<String, String> sorted(Map<String, String> annotations) {
+        TreeMap<String, String> out = new TreeMap<>();
+        annotations.forEach((k, v) -> {
+            if (k == null || v == null) {
+                throw new ContainerException("annotation " + k + "=" + v + " lacks a key or a value");
+            }
+            out.put(k, v);
+        });
+        return out;
     }
 }

@@ -95,7 +95,7 @@ final class RootfsFiles {
                 if (!attrs.isDirectory()) {
                     return Optional.empty(); // like ENOTDIR: a file in the middle of the path
                 }
-                dirs.add((SecureDirectoryStream<Path>) dir.newDirectoryStream(entry, NOFOLLOW));
+                dirs.add(dir.newDirectoryStream(entry, NOFOLLOW));
                 names.add(name);
             }
             return Optional.empty(); // the path named a directory (only "/" or a path ending in "..")

@@ -2,12 +2,11 @@ package dev.berth.runtime.bundle;
 
 import dev.berth.oci.json.Json;
 import dev.berth.runtime.ContainerException;
-import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -27,7 +26,7 @@ public final class RuntimeSpecWriter {
     static final String OCI_VERSION = "1.0.2";
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     static final long CPU_PERIOD_US = 100_000;
-    /** Docker's floor for {@code --memory}: below this a container cannot even start its runtime. */
+    /** Docker's floor for {@code --memory} (6 MiB): less cannot hold a runtime and a process. */
     static final long MIN_MEMORY = 6L << 20;
 
     private static final Pattern CONTAINER_ID = Pattern.compile("[A-Za-z0-9_+\\-.]+");
@@ -106,12 +105,7 @@ public final class RuntimeSpecWriter {
         linux(root.putObject("linux"), s, seccomp);
         if (!s.annotations().isEmpty()) {
             ObjectNode annotations = root.putObject("annotations");
-            for (Map.Entry<String, String> e : s.annotations().entrySet()) {
-                if (e.getValue() == null) {
-                    throw new ContainerException("annotation " + e.getKey() + " has no value");
-                }
-                annotations.put(e.getKey(), e.getValue());
-            }
+            s.annotations().forEach(annotations::put);
         }
         return new Built(root, user);
     }
@@ -277,7 +271,7 @@ public final class RuntimeSpecWriter {
     }
 
     private static String formatCpus(long nanoCpus) {
-        return java.math.BigDecimal.valueOf(nanoCpus, 9).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(nanoCpus, 9).stripTrailingZeros().toPlainString();
     }
 
     private static void checkRootfs(Path rootfs) {
@@ -317,34 +311,5 @@ public final class RuntimeSpecWriter {
             }
         }
         return name;
-    }
-
-    /** Writes bytes to a path through a temp file in the same directory and an atomic rename. */
-    static final class AtomicFile {
-        private AtomicFile() {
-        }
-
-        static void write(Path target, byte[] bytes) {
-            Path dir = target.toAbsolutePath().getParent();
-            Path tmp = null;
-            try {
-                Files.createDirectories(dir);
-                tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-                Files.write(tmp, bytes);
-                Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                tmp = null;
-            } catch (IOException e) {
-                throw new ContainerException("cannot write " + target + ": " + e.getMessage(), e);
-            } finally {
-                if (tmp != null) {
-                    try {
-                        Files.deleteIfExists(tmp);
-                    } catch (IOException ignored) {
-                        // the write already failed; that error is the one to report
-                    }
-                }
-            }
-        }
     }
 }

@@ -1,7 +1,10 @@
 package dev.berth.runtime.network;
 
+import dev.berth.runtime.ContainerException;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,6 +66,20 @@ final class BridgeFirewall {
      * Existing per-container DNAT rules are kept.
      */
     void install(Ipv4Subnet subnet) {
+        // The script is built from a snapshot; "-N" and "-F" fail if another process changed the chains since, and
+        // then the snapshot is taken again, rather than re-declaring a chain (which would empty it of DNAT rules).
+        HostCommand.Result result = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            result = iptables.tryApply(installScript(subnet));
+            if (result.succeeded()) {
+                return;
+            }
+        }
+        throw new ContainerException("setting up firewall rules for bridge " + bridge + " failed: "
+                + result.reason());
+    }
+
+    private String installScript(Ipv4Subnet subnet) {
         List<String> nat = iptables.save("nat");
         List<String> filter = iptables.save("filter");
         StringBuilder script = new StringBuilder("*nat\n");
@@ -88,8 +105,7 @@ final class BridgeFirewall {
                 .append(" -d 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED -j DROP\n");
         jumpIfMissing(script, filter, "-I FORWARD 1", forwardChain);
         jumpIfMissing(script, filter, "-I INPUT 1", inputChain);
-        script.append("COMMIT\n");
-        iptables.apply("setting up firewall rules for bridge " + bridge, script.toString());
+        return script.append("COMMIT\n").toString();
     }
 
     /** Removes the jumps and chains of this bridge; rules of other chains are left alone. */
@@ -150,9 +166,9 @@ final class BridgeFirewall {
     }
 
     /** The container id a saved DNAT rule was added for, from its "berth:&lt;id&gt;" comment. */
-    static java.util.Optional<String> owner(String savedRule) {
+    static Optional<String> owner(String savedRule) {
         Matcher owner = OWNER.matcher(savedRule);
-        return owner.find() ? java.util.Optional.of(owner.group(1)) : java.util.Optional.empty();
+        return owner.find() ? Optional.of(owner.group(1)) : Optional.empty();
     }
 
     /** The "-A BERTH-DNAT-..." lines as iptables-save prints them. */
@@ -194,12 +210,12 @@ final class BridgeFirewall {
     }
 
     private static boolean declared(List<String> rules, String chain) {
-        return rules.contains(":" + chain + " - [0:0]") || rules.stream().anyMatch(l -> l.startsWith(":" + chain + " "));
+        return rules.stream().anyMatch(l -> l.startsWith(":" + chain + " "));
     }
 
     private static void declareIfMissing(StringBuilder script, List<String> rules, String chain) {
         if (!declared(rules, chain)) {
-            script.append(':').append(chain).append(" - [0:0]\n");
+            script.append("-N ").append(chain).append('\n');
         }
     }
 
@@ -207,7 +223,7 @@ final class BridgeFirewall {
         if (declared(rules, chain)) {
             script.append("-F ").append(chain).append('\n');
         } else {
-            script.append(':').append(chain).append(" - [0:0]\n");
+            script.append("-N ").append(chain).append('\n');
         }
     }
 

@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -133,8 +135,8 @@ public final class BridgeNetwork {
         });
         Attachment attachment = state.find(containerId).orElseThrow();
         try {
-            links.connect(attachment, containerPid, mtu);
-            firewall.publish(attachment);
+            // The DNAT rules do not need the interface to exist, so they are added while it is made.
+            bothOrFail(() -> links.connect(attachment, containerPid, mtu), () -> firewall.publish(attachment));
             return attachment;
         } catch (RuntimeException e) {
             try {
@@ -156,22 +158,15 @@ public final class BridgeNetwork {
         requireContainerId(containerId);
         NetworkState state = store.read();
         Attachment recorded = state.find(containerId).orElse(null);
-        List<RuntimeException> failures = new ArrayList<>();
-        try {
-            firewall.unpublish(containerId, recorded);
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
         String hostVeth = recorded != null ? recorded.hostVeth() : VethNames.hostVeth(containerId);
         boolean vethOfAnother = state.attachments().stream()
                 .anyMatch(a -> a.hostVeth().equals(hostVeth) && !a.containerId().equals(containerId));
-        if (!vethOfAnother) {
-            try {
+        // Deleting a veth waits for the kernel (about 25 ms), so the rules go meanwhile.
+        List<RuntimeException> failures = both(() -> firewall.unpublish(containerId, recorded), () -> {
+            if (!vethOfAnother) {
                 links.deleteVeth(hostVeth);
-            } catch (RuntimeException e) {
-                failures.add(e);
             }
-        }
+        });
         if (failures.isEmpty()) {
             store.update(current -> current.without(containerId));
             return;
@@ -343,6 +338,32 @@ public final class BridgeNetwork {
         } catch (IOException e) {
             throw new ContainerException("cannot inspect the network namespace of process " + pid + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Runs both steps at once and returns their failures, none if both succeeded. */
+    private static List<RuntimeException> both(Runnable first, Runnable second) {
+        CompletableFuture<Void> background = CompletableFuture.runAsync(second, Thread::startVirtualThread);
+        List<RuntimeException> failures = new ArrayList<>();
+        try {
+            first.run();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        try {
+            background.join();
+        } catch (CompletionException e) {
+            failures.add(e.getCause() instanceof RuntimeException cause ? cause : e);
+        }
+        return failures;
+    }
+
+    private static void bothOrFail(Runnable first, Runnable second) {
+        List<RuntimeException> failures = both(first, second);
+        if (!failures.isEmpty()) {
+            RuntimeException failure = failures.getFirst();
+            failures.stream().skip(1).forEach(failure::addSuppressed);
+            throw failure;
         }
     }
 

@@ -136,9 +136,11 @@ class BridgeNetworkTest {
         container.spawn("busybox", "httpd", "-f", "-p", "80", "-h", site.toString());
         awaitHttp(attachment.ports().getFirst().hostPort());
 
-        HostCommand.Result fetched = container.run("busybox", "wget", "-q", "-T", "3", "-O", "-",
-                "http://" + network.gateway() + ":" + attachment.ports().getFirst().hostPort() + "/index.html");
-        assertThat(fetched.stdout()).isEqualTo("hairpin\n");
+        // busybox wget crashes here, so a plain HTTP/1.0 request through nc.
+        HostCommand.Result fetched = HostCommand.attempt("GET /index.html HTTP/1.0\r\n\r\n", List.of("nsenter",
+                "--net=/proc/" + container.pid() + "/ns/net", "busybox", "nc", "-w", "3", network.gateway(),
+                Integer.toString(attachment.ports().getFirst().hostPort())));
+        assertThat(fetched.stdout()).startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\nhairpin\n");
     }
 
     @Test
@@ -289,7 +291,7 @@ class BridgeNetworkTest {
     void aFailingToolUndoesTheAttach() throws Exception {
         NetnsProcess container = container();
         // An eth0 already in the namespace makes creating the container's eth0 fail half-way.
-        assertThat(container.run("ip", "link", "add", "eth0", "type", "dummy").exitCode()).isZero();
+        assertThat(container.run("ip", "link", "add", "eth0", "type", "bridge").exitCode()).isZero();
         String id = test.newContainerId();
 
         assertThatThrownBy(() -> network.attach(id, "web", container.pid(), List.of(PortMapping.parse("127.0.0.1::80"))))
@@ -381,6 +383,63 @@ class BridgeNetworkTest {
         }
         assertThat(test.hostVeths()).isEmpty();
         assertThat(test.dnatRules()).isEmpty();
+        assertThat(test.allocations()).isZero();
+    }
+
+    @Test
+    void anotherProcessAttachingAtTheSameTimeNeverGetsTheSameAddress() throws Exception {
+        int each = 20;
+        List<String> otherIds = new ArrayList<>();
+        for (int i = 0; i < each; i++) {
+            otherIds.add(test.newContainerId());
+        }
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "-cp", System.getProperty("java.class.path"), AttachFromAnotherProcess.class.getName(),
+                test.config.name(), test.bridge, test.subnet.toString(), test.stateDir.toString()));
+        command.addAll(otherIds);
+        Process other = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (var toOther = new java.io.PrintWriter(other.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8);
+             var fromOther = new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream(),
+                     java.nio.charset.StandardCharsets.UTF_8));
+             ExecutorService pool = Executors.newFixedThreadPool(each)) {
+            List<NetnsProcess> processes = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < each; i++) {
+                processes.add(container());
+                ids.add(test.newContainerId());
+            }
+            assertThat(fromOther.readLine()).isEqualTo("STARTED");
+            toOther.println("GO");
+            List<Callable<Attachment>> attaches = new ArrayList<>();
+            for (int i = 0; i < each; i++) {
+                int n = i;
+                attaches.add(() -> network.attach(ids.get(n), "here" + n, processes.get(n).pid(), List.of()));
+            }
+            List<String> addresses = new ArrayList<>();
+            for (Future<Attachment> done : pool.invokeAll(attaches)) {
+                addresses.add(done.get().ipAddress());
+            }
+            String line;
+            while ((line = fromOther.readLine()) != null && !line.equals("READY")) {
+                assertThat(line).startsWith("ATTACHED ");
+                addresses.add(line.split(" ")[2]);
+            }
+            assertThat(line).isEqualTo("READY");
+
+            assertThat(addresses).hasSize(2 * each).doesNotHaveDuplicates();
+            assertThat(network.attachments()).hasSize(2 * each);
+            assertThat(test.hostVeths()).hasSize(2 * each);
+
+            toOther.println("DONE?");
+            assertThat(fromOther.readLine()).isEqualTo("DONE");
+            for (String id : ids) {
+                network.detach(id);
+            }
+        } finally {
+            other.destroyForcibly();
+            other.waitFor();
+        }
+        assertThat(test.hostVeths()).isEmpty();
         assertThat(test.allocations()).isZero();
     }
 
