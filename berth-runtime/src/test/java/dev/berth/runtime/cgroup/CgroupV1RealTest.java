@@ -4,6 +4,8 @@ import dev.berth.runtime.ContainerException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,8 +38,10 @@ class CgroupV1RealTest {
         try (TestCgroup cg = new TestCgroup()) {
             cg.set("memory", "memory.limit_in_bytes", Long.toString(256 * MIB));
             // a 40 000 000-byte shell variable, then wait: anonymous memory charged to the cgroup
-            cg.run("x=$(busybox head -c 40000000 /dev/zero | busybox tr '\\0' a); busybox sleep 60; echo $x");
-            awaitPids(cg.path, 2); // the variable is complete once the sleep runs
+            Process shell = cg.run("x=$(busybox head -c 40000000 /dev/zero | busybox tr '\\0' a); echo held; "
+                    + "busybox sleep 60; echo $x");
+            assertThat(new BufferedReader(new InputStreamReader(shell.getInputStream())).readLine()).isEqualTo("held");
+            awaitPids(cg.path, 2); // the shell and its sleep
             CgroupStats stats = awaitMemoryAbove(cg.path, 40_000_000);
 
             assertThat(stats.memoryLimitBytes()).isEqualTo(256 * MIB);
