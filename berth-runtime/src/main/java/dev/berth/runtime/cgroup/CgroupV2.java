@@ -1,53 +1,104 @@
 package dev.berth.runtime.cgroup;
 
 import dev.berth.runtime.ContainerException;
-import java.io.IOException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
-/** cgroup v2: one directory in the unified hierarchy (memory.current, memory.events, cpu.stat, pids.current). */
-public record CgroupV2(Path root) implements Cgroups {
-    private Path dir(String cgroupsPath) {
-        return root.resolve(Cgroups.relative(cgroupsPath));
+/**
+ * cgroup v2 (the unified hierarchy): one directory a container with all controllers' files in it. A controller the
+ * parent did not enable in cgroup.subtree_control has no files; its fields read -1.
+ */
+public final class CgroupV2 implements Cgroups {
+    private final Path root;
+    private final long hostMemoryBytes;
+
+    CgroupV2(Path root, long hostMemoryBytes) {
+        this.root = root;
+        this.hostMemoryBytes = hostMemoryBytes;
+    }
+
+    @Override
+    public int version() {
+        return 2;
     }
 
     @Override
     public CgroupStats stats(String cgroupsPath) {
-        Path d = dir(cgroupsPath);
-        if (!Files.isDirectory(d)) {
-            throw new ContainerException("the container's cgroup is gone (" + d + ")");
+        Path dir = CgroupPath.under(root, cgroupsPath);
+        if (!Files.isDirectory(dir)) {
+            throw new ContainerException("cgroup " + cgroupsPath + " does not exist (the container is not running)");
         }
-        long host = Cgroups.hostMemory();
-        long limit = Math.min(Cgroups.readLong(d.resolve("memory.max"), host), host);
-        return new CgroupStats(Cgroups.readLong(d.resolve("memory.current"), 0), limit,
-                Cgroups.keyed(d.resolve("memory.stat"), "inactive_file", 0),
-                Cgroups.keyed(d.resolve("cpu.stat"), "usage_usec", 0) * 1000,
-                Cgroups.readLong(d.resolve("pids.current"), 0), Cgroups.readLong(d.resolve("pids.max"), 0),
-                oomKillCount(cgroupsPath), Cgroups.now());
+        Instant readAt = Instant.now();
+        return parse(dir, readAt);
+    }
+
+    /** Reads the v2 files of one cgroup directory. */
+    CgroupStats parse(Path dir, Instant readAt) {
+        long usage = optionalLong(dir.resolve("memory.current"));
+        Path maxFile = dir.resolve("memory.max");
+        String max = CgroupFiles.readOrNull(maxFile);
+        long limit = max == null
+                ? hostMemoryBytes
+                : Math.min(CgroupFiles.parseLimit(max, maxFile.toString()).orElse(Long.MAX_VALUE), hostMemoryBytes);
+        String memoryStat = CgroupFiles.readOrNull(dir.resolve("memory.stat"));
+        long inactiveFile = memoryStat == null
+                ? -1
+                : CgroupFiles.parseFlatKeyed(memoryStat).getOrDefault("inactive_file", -1L);
+        return new CgroupStats(usage, limit, inactiveFile, cpuNanos(CgroupFiles.readOrNull(dir.resolve("cpu.stat"))),
+                optionalLong(dir.resolve("pids.current")), pidsLimit(dir.resolve("pids.max")),
+                oomKills(CgroupFiles.readOrNull(dir.resolve("memory.events"))), readAt);
+    }
+
+    /** cpu.stat counts microseconds (usage_usec); always present, even without the cpu controller enabled. */
+    static long cpuNanos(String cpuStat) {
+        if (cpuStat == null) {
+            return -1;
+        }
+        long micros = CgroupFiles.parseFlatKeyed(cpuStat).getOrDefault("usage_usec", -1L);
+        return micros < 0 ? -1 : micros * 1000;
+    }
+
+    /** memory.events "oom_kill": processes killed by the OOM killer in this cgroup and below. */
+    static long oomKills(String memoryEvents) {
+        if (memoryEvents == null) {
+            return -1;
+        }
+        return CgroupFiles.parseFlatKeyed(memoryEvents).getOrDefault("oom_kill", -1L);
+    }
+
+    private static long pidsLimit(Path file) {
+        String text = CgroupFiles.readOrNull(file);
+        if (text == null) {
+            return -1;
+        }
+        return CgroupFiles.parseLimit(text, file.toString()).orElse(0);
+    }
+
+    private static long optionalLong(Path file) {
+        String text = CgroupFiles.readOrNull(file);
+        return text == null ? -1 : CgroupFiles.parseLong(text, file.toString());
     }
 
     @Override
     public long oomKillCount(String cgroupsPath) {
-        return Cgroups.keyed(dir(cgroupsPath).resolve("memory.events"), "oom_kill", -1);
+        return oomKills(CgroupFiles.readOrNull(CgroupPath.under(root, cgroupsPath).resolve("memory.events")));
     }
 
     @Override
     public List<Integer> pids(String cgroupsPath) {
-        return Cgroups.readPids(dir(cgroupsPath).resolve("cgroup.procs"));
+        return CgroupTree.processes(CgroupPath.under(root, cgroupsPath));
     }
 
     @Override
     public boolean exists(String cgroupsPath) {
-        return Files.isDirectory(dir(cgroupsPath));
+        return Files.isDirectory(CgroupPath.under(root, cgroupsPath));
     }
 
     @Override
-    public void removeIfEmpty(String cgroupsPath) {
-        try {
-            Files.deleteIfExists(dir(cgroupsPath));
-        } catch (IOException e) {
-            // busy: left for the next attempt
-        }
+    public boolean removeIfEmpty(String cgroupsPath) {
+        return CgroupTree.remove(CgroupPath.under(root, cgroupsPath));
     }
 }

@@ -1,103 +1,62 @@
 package dev.berth.runtime.cgroup;
 
 import dev.berth.runtime.ContainerException;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A container's cgroups as runc made them from a cgroupfs-style path ("/berth/ID"): on a cgroup v1 (or hybrid) host
- * one directory per controller under /sys/fs/cgroup/CONTROLLER, on a v2 host one directory in the unified tree.
+ * Reads the cgroups runc made for a container from the spec's cgroupsPath (cgroupfs style, e.g. "/berth/&lt;id&gt;"):
+ * what it uses, whether the kernel OOM-killed in it, which processes it holds. On a v1 (or hybrid) host each
+ * controller has its own hierarchy (/sys/fs/cgroup/memory/berth/&lt;id&gt;, .../pids/berth/&lt;id&gt;, ...); on a v2
+ * host there is one tree (/sys/fs/cgroup/berth/&lt;id&gt;).
  */
 public sealed interface Cgroups permits CgroupV1, CgroupV2 {
-    Path ROOT = Path.of("/sys/fs/cgroup");
 
-    /** v2 when /sys/fs/cgroup itself is the unified hierarchy (it has cgroup.controllers), else v1. */
+    /** Which cgroup version this host runs, from /proc/self/mountinfo. */
     static Cgroups detect() {
-        return Files.exists(ROOT.resolve("cgroup.controllers")) ? new CgroupV2(ROOT) : new CgroupV1(ROOT);
+        String mountinfo;
+        try {
+            mountinfo = Files.readString(Path.of("/proc/self/mountinfo"));
+        } catch (IOException e) {
+            throw new ContainerException("cannot read /proc/self/mountinfo to find the cgroup file systems: "
+                    + e.getMessage(), e);
+        }
+        return from(CgroupMounts.parse(mountinfo), HostMemory.totalBytes());
     }
 
+    /** The implementation that fits these mounts; package-private so tests can point it at sample trees. */
+    static Cgroups from(CgroupMounts mounts, long hostMemoryBytes) {
+        if (mounts.isV2()) {
+            return new CgroupV2(mounts.unified().orElseThrow(), hostMemoryBytes);
+        }
+        if (mounts.v1Controllers().isEmpty()) {
+            throw new ContainerException("no cgroup file system is mounted (looked for cgroup and cgroup2 in "
+                    + "/proc/self/mountinfo); containers need one");
+        }
+        return new CgroupV1(mounts, hostMemoryBytes);
+    }
+
+    /** 1 or 2. */
+    int version();
+
+    /** Usage now; throws {@link ContainerException} when the cgroup does not exist (any more). */
     CgroupStats stats(String cgroupsPath);
 
-    /** How many times the kernel's OOM killer struck in this cgroup; -1 when the cgroup does not say. */
+    /** How many processes the kernel OOM-killed in this cgroup; -1 when the kernel does not say (or it is gone). */
     long oomKillCount(String cgroupsPath);
 
+    /** Every process in the cgroup and in cgroups below it; empty when the cgroup is gone. */
     List<Integer> pids(String cgroupsPath);
 
+    /** True when the cgroup exists in at least one hierarchy. */
     boolean exists(String cgroupsPath);
 
-    /** Removes the cgroup's (empty) directories; absent ones are fine. */
-    void removeIfEmpty(String cgroupsPath);
-
-    static String relative(String cgroupsPath) {
-        String p = cgroupsPath.startsWith("/") ? cgroupsPath.substring(1) : cgroupsPath;
-        if (p.isEmpty() || p.contains("..")) {
-            throw new ContainerException("invalid cgroup path '" + cgroupsPath + "'");
-        }
-        return p;
-    }
-
-    static long readLong(Path file, long fallback) {
-        try {
-            String s = Files.readString(file).strip();
-            if (s.equals("max")) {
-                return fallback;
-            }
-            return Long.parseLong(s);
-        } catch (IOException | NumberFormatException e) {
-            return fallback;
-        }
-    }
-
-    /** The value of {@code key} in a flat keyed file ("key value" lines: memory.stat, memory.events, cpu.stat). */
-    static long keyed(Path file, String key, long fallback) {
-        try {
-            for (String line : Files.readAllLines(file)) {
-                int space = line.indexOf(' ');
-                if (space > 0 && line.substring(0, space).equals(key)) {
-                    return Long.parseLong(line.substring(space + 1).strip());
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return fallback;
-        }
-        return fallback;
-    }
-
-    static List<Integer> readPids(Path procs) {
-        if (!Files.exists(procs)) {
-            throw new ContainerException("the container's cgroup is gone (" + procs.getParent() + ")");
-        }
-        List<Integer> pids = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(procs)) {
-                if (!line.isBlank()) {
-                    pids.add(Integer.parseInt(line.strip()));
-                }
-            }
-        } catch (IOException e) {
-            throw new ContainerException("cannot read " + procs + ": " + e.getMessage(), e);
-        }
-        return pids;
-    }
-
-    static long hostMemory() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException ignored) {
-            // fall through
-        }
-        return Long.MAX_VALUE;
-    }
-
-    static Instant now() {
-        return Instant.now();
-    }
+    /**
+     * Removes the cgroup (and empty cgroups below it) from every hierarchy, for leak cleanup after crashes. Absent
+     * directories are fine. A cgroup that still holds processes stays: the result is then false.
+     */
+    boolean removeIfEmpty(String cgroupsPath);
 }

@@ -1,235 +1,278 @@
 package dev.berth.runtime.logs;
 
 import dev.berth.runtime.ContainerException;
-import java.io.ByteArrayOutputStream;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayDeque;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * Reads a container's log, written by conmon in the CRI "k8s-file" format: one record per line,
- * {@code TIMESTAMP STREAM TAG CONTENT}, the timestamp RFC 3339 with nanoseconds, the stream stdout or stderr, the tag
- * F for a full line or P for a partial one that the next record of the stream continues. Rotated files
- * ({@code ctr.log.1} older than the live one, {@code .2} older still) are read oldest first.
+ * Reads one container's log across its rotated files ({@code ctr.log.N} ... {@code ctr.log.1}, {@code ctr.log}) in
+ * the order it was written, joining partial records into whole lines.
  */
 public final class LogReader {
-    private static final long POLL_MILLIS = 25;
+    /** Longest wait between two looks at the files while following, should a file event go missing. */
+    private static final long FOLLOW_POLL_MILLIS = 250;
 
-    private final Path logFile;
-    private final int maxFiles;
+    private final LogFiles files;
 
+    /**
+     * @param logFile  the live file conmon writes ({@code --log-path k8s-file:PATH})
+     * @param maxFiles Docker's max-file: how many files the log keeps, the live one included
+     */
     public LogReader(Path logFile, int maxFiles) {
-        this.logFile = logFile;
-        this.maxFiles = Math.max(1, maxFiles);
+        this.files = new LogFiles(logFile, maxFiles);
     }
 
-    /** The lines the query asks for, oldest first. */
+    /** The lines the query selects, oldest first; an unfinished last line comes without its "\n". */
     public List<LogLine> read(LogQuery query) {
-        Deque<LogLine> kept = new ArrayDeque<>();
-        Assembler assembler = new Assembler(line -> {
-            if (query.inRange(line.time())) {
-                kept.addLast(line);
-                if (query.tail() >= 0 && kept.size() > query.tail()) {
-                    kept.removeFirst();
-                }
-            }
-        });
-        for (Path file : files()) {
-            try (InputStream in = Files.newInputStream(file)) {
-                assembler.feed(in, Long.MAX_VALUE);
-            } catch (NoSuchFileException e) {
-                // rotated away meanwhile
-            } catch (IOException e) {
-                throw new ContainerException("cannot read " + file + ": " + e.getMessage(), e);
-            }
+        List<LogFiles.Opened> opened = files.openAll();
+        try {
+            Loaded loaded = load(opened, query.tail());
+            List<LogLine> lines = new ArrayList<>(loaded.lines());
+            lines.addAll(loaded.assembler().flush());
+            return select(lines, query);
+        } finally {
+            LogFiles.closeAll(opened);
         }
-        assembler.flush();
-        return new ArrayList<>(kept);
     }
 
     /**
-     * Sends the query's lines, then new lines as they are written, until {@code stillRunning} turns false and the
-     * file has been read to its end. Follows the live file across conmon replacing it (a new inode).
+     * {@code logs -f}: hands the selected lines that exist to {@code sink}, then each new line as it is written,
+     * following the live file when conmon replaces it. Returns once {@code stillRunning} says false and everything
+     * written up to then has been handed over (an unfinished last line included), or once a line is later than
+     * {@code query.until()}.
      */
     public void follow(LogQuery query, Consumer<LogLine> sink, BooleanSupplier stillRunning) {
-        for (LogLine line : read(new LogQuery(query.tail(), query.since(), query.until()))) {
-            sink.accept(line);
-        }
-        Object inode = null;
-        long offset;
+        Cursor cursor = null;
+        K8sFileFormat.Assembler assembler;
+        List<LogFiles.Opened> opened = files.openAll();
         try {
-            BasicFileAttributes a = Files.readAttributes(logFile, BasicFileAttributes.class);
-            inode = a.fileKey();
-            offset = a.size();
-        } catch (IOException e) {
-            offset = 0;
-        }
-        Assembler assembler = new Assembler(line -> {
-            if (query.inRange(line.time())) {
+            Loaded loaded = load(opened, query.tail());
+            assembler = loaded.assembler();
+            for (LogLine line : select(loaded.lines(), query)) {
                 sink.accept(line);
             }
-        });
-        while (true) {
-            boolean running = stillRunning.getAsBoolean();
-            try {
-                BasicFileAttributes a = Files.readAttributes(logFile, BasicFileAttributes.class);
-                if (inode != null && !inode.equals(a.fileKey())) {
-                    offset = 0; // conmon started a fresh file
+            if (loaded.lines().stream().anyMatch(line -> query.isPastUntil(line.time()))) {
+                return;
+            }
+            if (!opened.isEmpty()) {
+                LogFiles.Opened last = opened.removeLast();
+                cursor = new Cursor(last.entry().key(), last.channel(), loaded.liveEnd(), last.entry().path());
+            }
+        } finally {
+            LogFiles.closeAll(opened);
+        }
+        try (WatchService watcher = watch()) {
+            while (true) {
+                boolean running = stillRunning.getAsBoolean();
+                if (cursor == null) {
+                    cursor = open(files.ordered().stream().filter(e -> e.path().equals(files.live)).findFirst()
+                            .orElse(null));
                 }
-                inode = a.fileKey();
-                if (a.size() > offset) {
-                    try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.READ)) {
-                        ch.position(offset);
-                        long available = a.size() - offset;
-                        offset += assembler.feed(Channels.newInputStream(ch), available);
+                if (cursor != null) {
+                    Object liveKey = LogFiles.key(files.live);
+                    boolean replaced = liveKey != null && !liveKey.equals(cursor.key);
+                    if (!drain(cursor, assembler, query, sink)) {
+                        return;
                     }
-                    continue;
+                    if (replaced) {
+                        Cursor next = open(after(cursor.key));
+                        cursor.close();
+                        cursor = next;
+                        continue;
+                    }
                 }
-            } catch (NoSuchFileException e) {
-                // not written yet, or being replaced
-            } catch (IOException e) {
-                throw new ContainerException("cannot follow " + logFile + ": " + e.getMessage(), e);
+                if (!running) {
+                    for (LogLine line : assembler.flush()) {
+                        if (query.isPastUntil(line.time())) {
+                            return;
+                        }
+                        if (query.admits(line.time())) {
+                            sink.accept(line);
+                        }
+                    }
+                    return;
+                }
+                await(watcher);
             }
-            if (!running) {
-                assembler.flush();
-                return;
-            }
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        } catch (IOException e) {
+            throw new ContainerException("cannot follow " + files.live + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (cursor != null) {
+                cursor.close();
             }
         }
     }
 
-    private List<Path> files() {
-        List<Path> files = new ArrayList<>();
-        for (int i = maxFiles - 1; i >= 1; i--) {
-            Path rotated = logFile.resolveSibling(logFile.getFileName() + "." + i);
-            if (Files.exists(rotated)) {
-                files.add(rotated);
+    /** Hands over the lines completed by what was appended since the last look; false once past --until. */
+    private static boolean drain(Cursor cursor, K8sFileFormat.Assembler assembler, LogQuery query,
+                                 Consumer<LogLine> sink) {
+        byte[] bytes = LogFiles.readFrom(cursor.channel, cursor.position, cursor.path);
+        List<LogRecord> records = new ArrayList<>();
+        cursor.position += K8sFileFormat.decodeAll(bytes, bytes.length, records, cursor.path.toString());
+        for (LogRecord record : records) {
+            LogLine line = assembler.add(record);
+            if (line == null) {
+                continue;
+            }
+            if (query.isPastUntil(line.time())) {
+                return false;
+            }
+            if (query.admits(line.time())) {
+                sink.accept(line);
             }
         }
-        if (Files.exists(logFile)) {
-            files.add(logFile);
-        }
-        return files;
+        return true;
     }
 
-    /** Parses one record line (without its newline); null when it is not a k8s-file record. */
-    static Record parse(byte[] line, int length) {
-        int s1 = indexOf(line, length, (byte) ' ', 0);
-        int s2 = s1 < 0 ? -1 : indexOf(line, length, (byte) ' ', s1 + 1);
-        int s3 = s2 < 0 ? -1 : indexOf(line, length, (byte) ' ', s2 + 1);
-        if (s3 < 0 && s2 >= 0 && length == s2 + 2) {
-            s3 = length; // an empty full line: "TIME stdout F"
+    /** The file written after the one with {@code key}; the live one when that file is no longer found. */
+    private LogFiles.Entry after(Object key) {
+        List<LogFiles.Entry> ordered = files.ordered();
+        for (int i = 0; i < ordered.size() - 1; i++) {
+            if (ordered.get(i).key().equals(key)) {
+                return ordered.get(i + 1);
+            }
         }
-        if (s3 < 0) {
+        return ordered.isEmpty() ? null : ordered.getLast();
+    }
+
+    private static Cursor open(LogFiles.Entry entry) {
+        if (entry == null) {
             return null;
         }
-        Instant time;
         try {
-            time = OffsetDateTime.parse(new String(line, 0, s1, StandardCharsets.US_ASCII)).toInstant();
-        } catch (RuntimeException e) {
+            FileChannel channel = FileChannel.open(entry.path(), StandardOpenOption.READ);
+            Object key = LogFiles.key(entry.path());
+            if (!entry.key().equals(key)) {
+                // renamed between listing and opening: look again on the next round
+                channel.close();
+                return null;
+            }
+            return new Cursor(key, channel, 0, entry.path());
+        } catch (NoSuchFileException gone) {
             return null;
+        } catch (IOException e) {
+            throw new ContainerException("cannot open log file " + entry.path() + ": " + e.getMessage(), e);
         }
-        String stream = new String(line, s1 + 1, s2 - s1 - 1, StandardCharsets.US_ASCII);
-        boolean partial = line[s2 + 1] == 'P';
-        byte[] content = s3 >= length ? new byte[0] : java.util.Arrays.copyOfRange(line, s3 + 1, length);
-        return new Record(time, stream.equals("stderr") ? LogLine.Stream.STDERR : LogLine.Stream.STDOUT, partial, content);
     }
 
-    private static int indexOf(byte[] b, int length, byte c, int from) {
-        for (int i = from; i < length; i++) {
-            if (b[i] == c) {
-                return i;
-            }
+    private WatchService watch() throws IOException {
+        Path dir = files.live.toAbsolutePath().getParent();
+        WatchService watcher = dir.getFileSystem().newWatchService();
+        try {
+            dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+        } catch (NoSuchFileException e) {
+            watcher.close();
+            throw new ContainerException("log directory " + dir + " does not exist");
         }
-        return -1;
+        return watcher;
     }
 
-    record Record(Instant time, LogLine.Stream stream, boolean partial, byte[] content) {
+    /** Until something in the directory changes, or the poll interval passes. */
+    private static void await(WatchService watcher) throws InterruptedException {
+        try {
+            WatchKey key = watcher.poll(FOLLOW_POLL_MILLIS, TimeUnit.MILLISECONDS);
+            while (key != null) {
+                key.pollEvents();
+                key.reset();
+                key = watcher.poll();
+            }
+        } catch (ClosedWatchServiceException e) {
+            Thread.sleep(FOLLOW_POLL_MILLIS);
+        }
     }
 
-    /** Splits bytes into record lines and joins partial records into whole lines, per stream. */
-    private static final class Assembler {
-        private final Consumer<LogLine> sink;
-        private final ByteArrayOutputStream pendingLine = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream[] partial = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
-        private final Instant[] partialTime = new Instant[2];
+    /** Where following reads next. */
+    private static final class Cursor implements AutoCloseable {
+        final Object key;
+        final FileChannel channel;
+        final Path path;
+        long position;
 
-        Assembler(Consumer<LogLine> sink) {
-            this.sink = sink;
+        Cursor(Object key, FileChannel channel, long position, Path path) {
+            this.key = key;
+            this.channel = channel;
+            this.position = position;
+            this.path = path;
         }
 
-        /** Feeds at most {@code limit} bytes; returns how many were consumed (whole lines only stay pending). */
-        long feed(InputStream in, long limit) throws IOException {
-            byte[] buffer = new byte[64 * 1024];
-            long consumed = 0;
-            while (consumed < limit) {
-                int n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - consumed));
-                if (n <= 0) {
-                    break;
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // read-only
+            }
+        }
+    }
+
+    /**
+     * The lines of the opened files, oldest first. With a tail only the newest files are decoded: enough that each
+     * stream has tail+1 whole lines, so every line among the last {@code tail} is complete with its partial start.
+     */
+    private static Loaded load(List<LogFiles.Opened> opened, int tail) {
+        List<List<LogRecord>> newestFirst = new ArrayList<>();
+        long liveEnd = 0;
+        Map<LogLine.Stream, Integer> fullLines = new EnumMap<>(LogLine.Stream.class);
+        Set<LogLine.Stream> seen = EnumSet.noneOf(LogLine.Stream.class);
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            LogFiles.Opened file = opened.get(i);
+            byte[] bytes = LogFiles.readFrom(file.channel(), 0, file.entry().path());
+            List<LogRecord> records = new ArrayList<>();
+            int end = K8sFileFormat.decodeAll(bytes, bytes.length, records, file.entry().path().toString());
+            if (i == opened.size() - 1) {
+                liveEnd = end;
+            }
+            newestFirst.add(records);
+            for (LogRecord r : records) {
+                seen.add(r.stream());
+                if (!r.partial()) {
+                    fullLines.merge(r.stream(), 1, Integer::sum);
                 }
-                consumed += n;
-                int start = 0;
-                for (int i = 0; i < n; i++) {
-                    if (buffer[i] == '\n') {
-                        pendingLine.write(buffer, start, i - start);
-                        byte[] line = pendingLine.toByteArray();
-                        pendingLine.reset();
-                        record(line);
-                        start = i + 1;
-                    }
-                }
-                pendingLine.write(buffer, start, n - start);
             }
-            return consumed;
-        }
-
-        private void record(byte[] line) {
-            Record r = parse(line, line.length);
-            if (r == null) {
-                return;
-            }
-            int s = r.stream().ordinal();
-            if (partialTime[s] == null) {
-                partialTime[s] = r.time();
-            }
-            partial[s].writeBytes(r.content());
-            if (!r.partial()) {
-                partial[s].write('\n');
-                sink.accept(new LogLine(partialTime[s], r.stream(), partial[s].toByteArray()));
-                partial[s].reset();
-                partialTime[s] = null;
+            if (tail >= 0 && !seen.isEmpty() && seen.stream().allMatch(s -> fullLines.getOrDefault(s, 0) > tail)) {
+                break;
             }
         }
-
-        /** At the end: a partial line with no continuation is still output (without a newline). */
-        void flush() {
-            for (int s = 0; s < 2; s++) {
-                if (partialTime[s] != null) {
-                    sink.accept(new LogLine(partialTime[s], LogLine.Stream.values()[s], partial[s].toByteArray()));
-                    partial[s].reset();
-                    partialTime[s] = null;
+        K8sFileFormat.Assembler assembler = new K8sFileFormat.Assembler();
+        List<LogLine> lines = new ArrayList<>();
+        for (List<LogRecord> records : newestFirst.reversed()) {
+            for (LogRecord record : records) {
+                LogLine line = assembler.add(record);
+                if (line != null) {
+                    lines.add(line);
                 }
             }
         }
+        return new Loaded(lines, assembler, liveEnd);
+    }
+
+    private record Loaded(List<LogLine> lines, K8sFileFormat.Assembler assembler, long liveEnd) {
+    }
+
+    /** Docker's order: the last {@code tail} lines of the log, then the --since/--until filter. */
+    private static List<LogLine> select(List<LogLine> lines, LogQuery query) {
+        List<LogLine> tailed = query.tail() >= 0 && lines.size() > query.tail()
+                ? lines.subList(lines.size() - query.tail(), lines.size())
+                : lines;
+        return tailed.stream().filter(line -> query.admits(line.time())).toList();
     }
 }
