@@ -117,7 +117,7 @@ public final class ContainerIo {
                 "cpu_stats", Map.of("cpu_usage", Map.of("total_usage", second.cpuUsageNanos()),
                         "online_cpus", java.lang.Runtime.getRuntime().availableProcessors()),
                 "memory_stats", Map.of("usage", second.memoryUsageBytes(), "limit", second.memoryLimitBytes(),
-                        "inactive_file", second.memoryCacheBytes(), "shown", second.memoryShownBytes()),
+                        "inactive_file", second.memoryCacheBytes(), "shown", second.memoryUsedBytes()),
                 "pids_stats", Map.of("current", second.pidsCurrent(), "limit", second.pidsLimit()));
     }
 
@@ -128,6 +128,7 @@ public final class ContainerIo {
             throw new EngineException(Kind.CONFLICT, "Container " + c.id() + " is not running");
         }
         List<Integer> pids = cgroups.pids(Lifecycle.cgroupsPath(c.id()));
-        return Map.of("Titles", ProcessTable.TITLES, "Processes", ProcessTable.rows(pids));
+        return Map.of("Titles", dev.berth.runtime.cgroup.ProcessRow.TITLES, "Processes",
+                new dev.berth.runtime.cgroup.ProcessTable().rows(pids).stream().map(dev.berth.runtime.cgroup.ProcessRow::cells).toList());
     }
 }
