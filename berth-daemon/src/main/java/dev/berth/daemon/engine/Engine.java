@@ -383,10 +383,11 @@ public final class Engine implements AutoCloseable {
 
     // ---- exits, restarts
 
-    private void onExitFile(String id) {
-        Container c = containers.get(id);
+    /** An exit file, named by the container's short ID (see {@link Lifecycle#exitFile}). */
+    private void onExitFile(String name) {
+        Container c = containers.values().stream().filter(x -> Lifecycle.monitorId(x.id()).equals(name)).findFirst().orElse(null);
         if (c == null) {
-            AtomicFiles.deleteQuietly(paths.exits().resolve(id));
+            AtomicFiles.deleteQuietly(paths.exits().resolve(name)); // a container removed while no engine watched
             return;
         }
         lifecycle.exited(c);

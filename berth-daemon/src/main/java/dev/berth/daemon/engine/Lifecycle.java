@@ -46,6 +46,18 @@ final class Lifecycle {
         this.engine = engine;
     }
 
+    /**
+     * conmon names the exit file after the container's UUID, which Berth gives as the short ID (the full one would
+     * make conmon's attach socket path longer than a Unix socket path may be).
+     */
+    static Path exitFile(Engine engine, String id) {
+        return engine.paths.exits().resolve(monitorId(id));
+    }
+
+    static String monitorId(String id) {
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+
     static String cgroupsPath(String id) {
         return "/berth/" + id;
     }
@@ -99,7 +111,7 @@ final class Lifecycle {
             Files.createDirectories(f.persist());
             Files.deleteIfExists(f.persist().resolve("oom"));
             Files.deleteIfExists(f.persist().resolve("exit"));
-            Files.deleteIfExists(engine.paths.exits().resolve(id));
+            Files.deleteIfExists(exitFile(engine, id));
         } catch (IOException e) {
             throw new EngineException("cannot prepare the container's directories: " + e.getMessage(), e);
         }
@@ -195,7 +207,7 @@ final class Lifecycle {
         try {
             c.lock.lock();
             try {
-                Path exitFile = engine.paths.exits().resolve(c.id());
+                Path exitFile = exitFile(engine, c.id());
                 String text;
                 try {
                     text = Files.exists(exitFile) ? Files.readString(exitFile, StandardCharsets.UTF_8).strip() : null;
@@ -340,7 +352,7 @@ final class Lifecycle {
             c.lock.lock();
             try {
                 if (c.running()) {
-                    Path exitFile = engine.paths.exits().resolve(c.id());
+                    Path exitFile = exitFile(engine, c.id());
                     if (monitorAlive(c) || Files.exists(exitFile)) {
                         live.add(c.id()); // still running, or its exit is settled by the exit watcher's first scan
                         if (!Files.exists(exitFile)) {

@@ -128,7 +128,12 @@ class CgroupV1RealTest {
         try (TestCgroup cg = new TestCgroup()) {
             Process shell = cg.run("busybox sleep 61 & busybox sleep 62; echo end");
             List<Integer> pids = awaitPids(cg.path, 3);
+            // the background child shows as a copy of the shell until it has exec'd sleep: wait for both sleeps
             List<ProcessRow> rows = new ProcessTable().rows(pids);
+            for (int i = 0; i < 100 && rows.stream().filter(r -> r.cmd().startsWith("busybox sleep")).count() < 2; i++) {
+                Thread.sleep(50);
+                rows = new ProcessTable().rows(pids);
+            }
             assertThat(rows).hasSize(3);
             ProcessRow sleeper = rows.stream().filter(r -> r.cmd().equals("busybox sleep 62")).findFirst().orElseThrow();
             assertThat(sleeper.ppid()).isEqualTo(shell.pid());
