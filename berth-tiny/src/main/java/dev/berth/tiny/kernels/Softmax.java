@@ -153,7 +153,8 @@ public final class Softmax implements Kernel {
         int x4Over4 = QuantMath.roundingDivideByPOT(x4, 2);
         int polynomial = QuantMath.roundingDivideByPOT(
                 QuantMath.saturatingRoundingDoublingHighMul(x4Over4 + x3, ONE_THIRD) + x2, 1);
-        return EXP_MINUS_ONE_EIGHTH + QuantMath.saturatingRoundingDoublingHighMul(EXP_MINUS_ONE_EIGHTH, polynomial);
+        // e^a = e^(-1/8) * e^x with x = a + 1/8, e^x ~ 1 + x + x^2/2 + x^3/6 + x^4/24
+        return EXP_MINUS_ONE_EIGHTH + QuantMath.saturatingRoundingDoublingHighMul(EXP_MINUS_ONE_EIGHTH, x + polynomial);
     }
 
     /** gemmlowp's one_over_one_plus_x_for_x_in_0_1: Newton-Raphson in Q2.29; input and result Q0.31. */
