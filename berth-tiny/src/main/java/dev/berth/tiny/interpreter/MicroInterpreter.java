@@ -25,6 +25,9 @@ import java.util.Map;
  * tensor computed at run time into one arena (see {@link GreedyMemoryPlanner}) and prepares one kernel per
  * operator; {@link #invoke()} then runs the kernels in order over that arena and allocates nothing.
  *
+ * <p>As in TFLM, the arena reuses an input tensor's bytes once no operator needs them any more: write the inputs
+ * before every {@link #invoke()}. Outputs stay valid until the next invoke.
+ *
  * <p>Not thread-safe: one interpreter runs one inference at a time (create one per thread).
  */
 public final class MicroInterpreter {

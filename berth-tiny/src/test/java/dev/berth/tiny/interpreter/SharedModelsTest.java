@@ -1,0 +1,130 @@
+package dev.berth.tiny.interpreter;
+
+import dev.berth.tiny.testing.SharedData;
+import dev.berth.tiny.testing.TestImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The real models of {@code ../shared/tinyml/} give the results its README expects. */
+class SharedModelsTest {
+
+    @Test
+    void helloWorldFloatFollowsSineOverTheWholePeriod() {
+        MicroInterpreter model = MicroInterpreter.load(
+                SharedData.require("tflite-micro/hello_world/models/hello_world_float.tflite"));
+        for (int i = 0; i <= 1000; i++) {
+            float x = (float) (2 * Math.PI * i / 1000);
+            model.setInput(0, new float[] {x});
+            model.invoke();
+            assertThat((double) model.outputValues(0)[0]).as("sin(%f)", x).isCloseTo(Math.sin(x), within(0.05));
+        }
+    }
+
+    /** The README's known inputs: x = 0.77, 1.57, 2.3, 3.14 quantize to -96, -63, -34, 0. */
+    @Test
+    void helloWorldInt8AtTheKnownInputs() {
+        MicroInterpreter model = MicroInterpreter.load(
+                SharedData.require("tflite-micro/hello_world/models/hello_world_int8.tflite"));
+        float[] xs = {0.77f, 1.57f, 2.3f, 3.14f};
+        int[] quantized = {-96, -63, -34, 0};
+        for (int i = 0; i < xs.length; i++) {
+            model.setInputQuantized(0, new int[] {quantized[i]});
+            model.invoke();
+            assertThat((double) model.outputValues(0)[0]).as("sin(%f)", xs[i]).isCloseTo(Math.sin(xs[i]), within(0.05));
+        }
+        // The int8 model itself is coarser elsewhere: evaluating its dequantized weights in floating point gives
+        // the same outputs (e.g. -1.086 at 3*pi/2), and inputs above 6.24 clip. It stays within 0.13 everywhere.
+        for (int i = 0; i <= 1000; i++) {
+            float x = (float) (2 * Math.PI * i / 1000);
+            model.setInput(0, new float[] {x});
+            model.invoke();
+            assertThat((double) model.outputValues(0)[0]).as("sin(%f)", x).isCloseTo(Math.sin(x), within(0.13));
+        }
+    }
+
+    /** Scores [unknown, person, not person] of the uint8 person-detection model (Rune's example). */
+    @Test
+    void personDetectionOrdersTheScoresOnBothImages() throws IOException {
+        MicroInterpreter model = MicroInterpreter.load(SharedData.require("rune/examples/person_detection/model.tflite"));
+        int[] person = scores(model, SharedData.require("tflite-micro/person_detection/testdata/person.bmp"));
+        int[] noPerson = scores(model, SharedData.require("tflite-micro/person_detection/testdata/no_person.bmp"));
+        assertThat(person[1]).as("person score on person.bmp").isGreaterThan(person[2]);
+        assertThat(noPerson[2]).as("no-person score on no_person.bmp").isGreaterThan(noPerson[1]);
+    }
+
+    private static int[] scores(MicroInterpreter model, Path image) throws IOException {
+        model.setInputQuantized(0, TestImages.personDetectionGray(image));
+        model.invoke();
+        return model.outputQuantized(0);
+    }
+
+    /** Visual wake words [no person, person]: int8 and float32 agree with each other and with the images. */
+    @Test
+    void visualWakeWordsInt8AndFloatAgreeOnTheTestImages() throws IOException {
+        MicroInterpreter int8 = MicroInterpreter.load(SharedData.require("mlperf-tiny/vww_96_int8.tflite"));
+        MicroInterpreter float32 = MicroInterpreter.load(SharedData.require("mlperf-tiny/vww_96_float.tflite"));
+        for (String name : new String[] {"person", "no_person"}) {
+            int[] gray = TestImages.personDetectionGray(
+                    SharedData.require("tflite-micro/person_detection/testdata/" + name + ".bmp"));
+            float[] rgb = new float[gray.length * 3];
+            for (int i = 0; i < rgb.length; i++) {
+                rgb[i] = gray[i / 3] / 255f;
+            }
+            int8.setInput(0, rgb);
+            float32.setInput(0, rgb);
+            int8.invoke();
+            float32.invoke();
+            int expected = name.equals("person") ? 1 : 0;
+            assertThat(argmax(int8.outputValues(0))).as("int8 on %s", name).isEqualTo(expected);
+            assertThat(argmax(float32.outputValues(0))).as("float32 on %s", name).isEqualTo(expected);
+            assertThat(int8.outputValues(0)[1]).isCloseTo(float32.outputValues(0)[1], within(0.05f));
+        }
+    }
+
+    /** Every MLPerf Tiny model loads, plans its arena and runs, and a softmax output sums to one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"ad01_int8.tflite", "kws_ref_model.tflite", "kws_ref_model_float32.tflite",
+        "pretrainedResnet_quant.tflite", "str_ww_ref_model.tflite", "vww_96_int8.tflite", "vww_96_float.tflite"})
+    void everyMlperfTinyModelLoadsAndRuns(String file) {
+        MicroInterpreter model = MicroInterpreter.load(SharedData.require("mlperf-tiny/" + file));
+        assertThat(model.arenaBytes()).isPositive().isLessThan(model.arenaPlan().naiveBytes());
+        Random random = new Random(file.hashCode());
+        float[] input = new float[model.input(0).elementCount()];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) random.nextGaussian();
+        }
+        model.setInput(0, input);
+        model.invoke();
+        float[] first = model.outputValues(0);
+        model.setInput(0, input); // the arena reuses an input's bytes once no operator needs them, as TFLM does
+        model.invoke();
+        assertThat(model.outputValues(0)).as("deterministic").containsExactly(first);
+        if (!file.startsWith("ad01")) {
+            double sum = 0;
+            for (float p : first) {
+                sum += p;
+            }
+            assertThat(sum).as("softmax sum").isCloseTo(1.0, within(0.02));
+        } else {
+            assertThat(first).hasSize(640);
+        }
+    }
+
+    static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
