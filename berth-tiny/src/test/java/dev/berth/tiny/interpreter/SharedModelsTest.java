@@ -1,9 +1,12 @@
 package dev.berth.tiny.interpreter;
 
+import dev.berth.tiny.audio.Wav;
+import dev.berth.tiny.testing.KwsFeatures;
 import dev.berth.tiny.testing.SharedData;
 import dev.berth.tiny.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -86,6 +89,37 @@ class SharedModelsTest {
             assertThat(argmax(int8.outputValues(0))).as("int8 on %s", name).isEqualTo(expected);
             assertThat(argmax(float32.outputValues(0))).as("float32 on %s", name).isEqualTo(expected);
             assertThat(int8.outputValues(0)[1]).isCloseTo(float32.outputValues(0)[1], within(0.05f));
+        }
+    }
+
+    /**
+     * MLPerf Tiny keyword spotting, labels [down, go, left, no, off, on, right, stop, up, yes, silence, unknown], on
+     * the shared speech clips turned into the model's MFCC features: int8 and float32 give the same class on every
+     * clip, and the class is the spoken word for yes, up, down, left and right (both models hear "no" as "go").
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "tflite-micro/micro_speech/testdata/yes_1000ms.wav, 9",
+        "tflite-micro/micro_speech/testdata/no_1000ms.wav, 1",
+        "tflite-micro/micro_speech/testdata/silence_1000ms.wav, -1",
+        "tflite-micro/micro_speech/testdata/noise_1000ms.wav, -1",
+        "rune/examples/microspeech/data/up/84d1e469_nohash_0.wav, 8",
+        "rune/examples/microspeech/data/down/cd85758f_nohash_0.wav, 0",
+        "rune/examples/microspeech/data/left/a6f2fd71_nohash_2.wav, 2",
+        "rune/examples/microspeech/data/right/fb7eb481_nohash_0.wav, 6"})
+    void keywordSpottingInt8AndFloatAgreeOnRealSpeech(String clip, int expectedClass) {
+        MicroInterpreter int8 = MicroInterpreter.load(SharedData.require("mlperf-tiny/kws_ref_model.tflite"));
+        MicroInterpreter float32 = MicroInterpreter.load(SharedData.require("mlperf-tiny/kws_ref_model_float32.tflite"));
+        float[] features = KwsFeatures.mfcc(Wav.read(SharedData.require(clip)).samples());
+        int8.setInput(0, features);
+        float32.setInput(0, features);
+        int8.invoke();
+        float32.invoke();
+        int int8Class = argmax(int8.outputValues(0));
+        assertThat(int8Class).as("int8 class = float32 class").isEqualTo(argmax(float32.outputValues(0)));
+        if (expectedClass >= 0) {
+            assertThat(int8Class).isEqualTo(expectedClass);
+            assertThat(int8.outputValues(0)[expectedClass]).isGreaterThan(0.5f);
         }
     }
 
