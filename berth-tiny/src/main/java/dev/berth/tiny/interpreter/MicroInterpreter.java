@@ -182,6 +182,13 @@ public final class MicroInterpreter {
         }
     }
 
+    /** Clears the state stateful kernels keep between invocations (a noise estimate, for instance). */
+    public void resetState() {
+        for (Kernel kernel : kernels) {
+            kernel.reset();
+        }
+    }
+
     public TfliteModel model() {
         return model;
     }

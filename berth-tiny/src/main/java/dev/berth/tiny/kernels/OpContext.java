@@ -71,6 +71,10 @@ public final class OpContext {
         return op.builtinOptions() == null ? defaultValue : op.builtinOptions().getInt(field, defaultValue);
     }
 
+    public boolean optionBool(int field) {
+        return op.builtinOptions() != null && op.builtinOptions().getBool(field, false);
+    }
+
     public float optionFloat(int field, float defaultValue) {
         return op.builtinOptions() == null ? defaultValue : op.builtinOptions().getFloat(field, defaultValue);
     }

@@ -2,6 +2,7 @@ package dev.berth.tiny.kernels;
 
 import dev.berth.tiny.tflite.BuiltinOperator;
 import dev.berth.tiny.tflite.OperatorSpec;
+import dev.berth.tiny.tflite.TensorType;
 
 import java.util.Map;
 import java.util.Optional;
@@ -29,9 +30,27 @@ public final class OpResolver {
             Map.entry(BuiltinOperator.SQUEEZE, Reshape::new),
             Map.entry(BuiltinOperator.EXPAND_DIMS, Reshape::new),
             Map.entry(BuiltinOperator.SOFTMAX, Softmax::new),
-            Map.entry(BuiltinOperator.ADD, Add::new),
+            Map.entry(BuiltinOperator.ADD, context -> context.requiredInput(0).type == TensorType.INT32
+                    ? new Arithmetic(context) : new Add(context)),
+            Map.entry(BuiltinOperator.MUL, Arithmetic::new),
+            Map.entry(BuiltinOperator.DIV, Arithmetic::new),
+            Map.entry(BuiltinOperator.MINIMUM, Arithmetic::new),
+            Map.entry(BuiltinOperator.MAXIMUM, Arithmetic::new),
+            Map.entry(BuiltinOperator.CAST, Cast::new),
+            Map.entry(BuiltinOperator.STRIDED_SLICE, StridedSlice::new),
+            Map.entry(BuiltinOperator.CONCATENATION, Concatenation::new),
             Map.entry(BuiltinOperator.QUANTIZE, Quantize::new),
-            Map.entry(BuiltinOperator.DEQUANTIZE, Dequantize::new)), Map.of());
+            Map.entry(BuiltinOperator.DEQUANTIZE, Dequantize::new)),
+            Map.of(
+                    "SignalWindow", SignalKernels.Window::new,
+                    "SignalFftAutoScale", SignalKernels.FftAutoScale::new,
+                    "SignalRfft", SignalKernels.Rfft::new,
+                    "SignalEnergy", SignalKernels.Energy::new,
+                    "SignalFilterBank", SignalKernels.FilterBank::new,
+                    "SignalFilterBankSquareRoot", SignalKernels.FilterBankSquareRoot::new,
+                    "SignalFilterBankSpectralSubtraction", SignalKernels.SpectralSubtraction::new,
+                    "SignalPCAN", SignalKernels.Pcan::new,
+                    "SignalFilterBankLog", SignalKernels.FilterBankLog::new));
 
     private final Map<Integer, KernelFactory> builtins;
     private final Map<String, KernelFactory> customs;
