@@ -51,6 +51,7 @@ final class TensorValues {
             case UINT8 -> new int[] {0, 255};
             case INT16 -> new int[] {Short.MIN_VALUE, Short.MAX_VALUE};
             case INT32 -> new int[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+            case UINT32 -> new int[] {0, Integer.MAX_VALUE};
             default -> throw new TinyException(t.describe() + " is not an integer tensor");
         };
         for (int i = 0; i < values.length; i++) {

@@ -116,7 +116,10 @@ public final class RuntimeTensor {
         return (long) LONG.get(data, offset + 8 * index);
     }
 
-    /** Copies the tensor's values into a new int array (any integer type). Not for use inside invoke. */
+    /**
+     * Copies the tensor's values into a new int array (any integer type; uint32 values keep their bits, so those
+     * above 2^31 - 1 read negative). Not for use inside invoke.
+     */
     public int[] toIntArray() {
         int[] values = new int[elementCount()];
         for (int i = 0; i < values.length; i++) {
@@ -124,7 +127,7 @@ public final class RuntimeTensor {
                 case INT8 -> data[offset + i];
                 case UINT8, BOOL -> data[offset + i] & 0xff;
                 case INT16 -> getInt16(i);
-                case INT32 -> getInt32(i);
+                case INT32, UINT32 -> getInt32(i);
                 case INT64 -> Math.toIntExact(getInt64(i));
                 default -> throw new IllegalStateException(describe() + " is not an integer tensor");
             };

@@ -1,5 +1,6 @@
 package dev.berth.tiny.interpreter;
 
+import dev.berth.tiny.audio.FrameFeatures;
 import dev.berth.tiny.audio.Wav;
 import dev.berth.tiny.testing.KwsFeatures;
 import dev.berth.tiny.testing.SharedData;
@@ -51,6 +52,38 @@ class SharedModelsTest {
             model.invoke();
             assertThat((double) model.outputValues(0)[0]).as("sin(%f)", x).isCloseTo(Math.sin(x), within(0.13));
         }
+    }
+
+    /** The int8 audio preprocessor (TFLM signal ops) gives the README's features for the first 30 ms, exactly. */
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "no_30ms; 126 103 124 102 124 102 123 100 118 97 118 100 118 98 121 100 121 98 117 91 96 74 54 87 100 87 109 92 "
+            + "91 80 64 55 83 74 74 78 114 95 101 81",
+        "yes_30ms; 124 105 126 103 125 101 123 100 116 98 115 97 113 90 91 82 104 96 117 97 121 103 126 101 125 104 126 "
+            + "104 125 101 116 90 81 74 80 71 83 76 82 71"})
+    void microSpeechPreprocessorFeaturesAreExact(String clip, String expected) {
+        MicroInterpreter preprocessor = MicroInterpreter.load(
+                SharedData.require("tflite-micro/micro_speech/models/audio_preprocessor_int8.tflite"));
+        short[] audio = Wav.read(SharedData.require("tflite-micro/micro_speech/testdata/" + clip + ".wav")).samples();
+        int[] features = FrameFeatures.compute(preprocessor, audio, 320);
+        int[] want = java.util.Arrays.stream(expected.trim().split(" +")).mapToInt(Integer::parseInt).toArray();
+        assertThat(features).containsExactly(want);
+    }
+
+    /** micro_speech, labels [silence, unknown, yes, no], on 49 frames of 40 features every 20 ms of each clip. */
+    @ParameterizedTest
+    @CsvSource({"yes_1000ms, 2", "no_1000ms, 3", "silence_1000ms, 0", "noise_1000ms, 0"})
+    void microSpeechClassifiesTheClips(String clip, int expectedClass) {
+        MicroInterpreter preprocessor = MicroInterpreter.load(
+                SharedData.require("tflite-micro/micro_speech/models/audio_preprocessor_int8.tflite"));
+        MicroInterpreter model = MicroInterpreter.load(
+                SharedData.require("tflite-micro/micro_speech/models/micro_speech_quantized.tflite"));
+        short[] audio = Wav.read(SharedData.require("tflite-micro/micro_speech/testdata/" + clip + ".wav")).samples();
+        int[] features = FrameFeatures.compute(preprocessor, audio, 320);
+        assertThat(features).hasSize(49 * 40);
+        model.setInputQuantized(0, features);
+        model.invoke();
+        assertThat(argmax(model.outputValues(0))).isEqualTo(expectedClass);
     }
 
     /** Scores [unknown, person, not person] of the uint8 person-detection model (Rune's example). */

@@ -114,6 +114,26 @@ public final class TestModel {
         return addOperator(BuiltinOperator.CUSTOM, name, 0, null, in, out);
     }
 
+    /** A custom operator whose options are a FlexBuffer map. */
+    public TestModel custom(String name, java.util.Map<String, ?> options, int[] in, int... out) {
+        customOptions = FlexBufferMapWriter.write(options);
+        try {
+            return addOperator(BuiltinOperator.CUSTOM, name, 0, null, in, out);
+        } finally {
+            customOptions = null;
+        }
+    }
+
+    private byte[] customOptions;
+
+    public int int16Constant(String name, int[] shape, int... values) {
+        ByteBuffer b = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int v : values) {
+            b.putShort((short) v);
+        }
+        return constant(name, TensorType.INT16, shape, b.array(), null);
+    }
+
     private TestModel addOperator(int code, String custom, int optionsType, Table options, int[] in, int[] out) {
         String key = code + "/" + custom;
         Integer index = opcodes.get(key);
@@ -129,6 +149,9 @@ public final class TestModel {
         Table op = new Table().addInt(0, index).addIntVector(1, in).addIntVector(2, out);
         if (options != null) {
             op.addByte(3, optionsType).addTable(4, options);
+        }
+        if (customOptions != null) {
+            op.addByteVector(5, customOptions);
         }
         operators.add(op);
         return this;
