@@ -31,7 +31,17 @@ public final class DepthwiseConv2D implements Kernel {
     private final int dilationW;
     private final int padH;
     private final int padW;
-    private final byte[] weights;
+    /** Per filter tap, the weights of every output channel (filter offset added): see Conv2D.rows. */
+    private final int[][] weights;
+    /**
+     * The input converted once per invocation: per pixel, its channels with the input offset added and repeated
+     * per depth multiplier, so that the channel loop indexes pixel, weights and accumulators alike (vectorised).
+     */
+    private final int[][] pixels;
+    /** Few channels and a wide output: accumulate per output row, pixel-major (see Conv2D). */
+    private final boolean pixelMajor;
+    private final int[][] rowAcc;
+    private final int[] column;
     private final int[] bias;
     private final int[] acc;
     private final int inputOffset;
@@ -39,9 +49,11 @@ public final class DepthwiseConv2D implements Kernel {
     private final int outputZeroPoint;
     private final int[] multipliers;
     private final int[] shifts;
+    private final Requantizer requantizer;
     private final int actMin;
     private final int actMax;
-    private final float[] floatWeights;
+    private final float[][] floatWeights;
+    private final float[] floatInputRow;
     private final float[] floatBias;
     private final float[] floatAcc;
     private final float floatMin;
@@ -96,17 +108,27 @@ public final class DepthwiseConv2D implements Kernel {
             context.requireType(input, TensorType.INT8, TensorType.UINT8);
             context.requireType(filter, input.declaredType);
             context.requireType(output, input.declaredType);
-            ChannelRequantizer requantizer = ChannelRequantizer.of(context, input, filter, output, outC, 3);
-            multipliers = requantizer.multipliers();
-            shifts = requantizer.shifts();
-            filterOffset = requantizer.filterOffset();
+            ChannelQuantization scales = ChannelQuantization.of(context, input, filter, output, outC, 3);
+            multipliers = scales.multipliers();
+            shifts = scales.shifts();
+            filterOffset = scales.filterOffset();
             inputOffset = -input.zeroPoint;
             outputZeroPoint = output.zeroPoint;
             int[] range = activation.quantizedRange(output.scale, output.zeroPoint);
             actMin = range[0];
             actMax = range[1];
-            bias = ChannelRequantizer.bias(context, biasTensor, outC);
-            weights = filter.data;
+            bias = ChannelQuantization.bias(context, biasTensor, outC);
+            requantizer = new Requantizer(multipliers, shifts, outputZeroPoint, actMin, actMax, Math.max(outC, outW));
+            int[] widened = Conv2D.widen(filter.data);
+            for (int i = 0; i < widened.length; i++) {
+                widened[i] += filterOffset;
+            }
+            weights = Conv2D.rows(widened, outC);
+            pixelMajor = outC <= 16 && outW >= 8;
+            pixels = pixelMajor ? null : new int[batches * inH * inW][outC];
+            rowAcc = pixelMajor ? new int[outC][outW] : null;
+            column = pixelMajor ? new int[outW] : null;
+            floatInputRow = null;
             acc = new int[outC];
             floatWeights = null;
             floatBias = null;
@@ -115,8 +137,13 @@ public final class DepthwiseConv2D implements Kernel {
             floatMax = 0;
         } else {
             context.requireType(output, TensorType.FLOAT32);
-            floatWeights = ChannelRequantizer.floatWeights(context, filter, 3);
-            floatBias = ChannelRequantizer.floatBias(context, biasTensor, outC);
+            floatWeights = Conv2D.rows(ChannelQuantization.floatWeights(context, filter, 3), outC);
+            floatInputRow = new float[outC];
+            pixels = null;
+            pixelMajor = false;
+            rowAcc = null;
+            column = null;
+            floatBias = ChannelQuantization.floatBias(context, biasTensor, outC);
             floatAcc = new float[outC];
             floatMin = activation.floatMin();
             floatMax = activation.floatMax();
@@ -128,6 +155,7 @@ public final class DepthwiseConv2D implements Kernel {
             outputZeroPoint = 0;
             multipliers = null;
             shifts = null;
+            requantizer = null;
             actMin = 0;
             actMax = 0;
         }
@@ -143,12 +171,29 @@ public final class DepthwiseConv2D implements Kernel {
     }
 
     private void invokeQuantized() {
+        if (pixelMajor) {
+            invokePixelMajor();
+            return;
+        }
         final int oc = outC;
         final int[] acc = this.acc;
-        final byte[] w = weights;
         final byte[] x = in;
         final int inOff = inputOffset;
-        final int fOff = filterOffset;
+        for (int p = 0, base = inOffset; p < pixels.length; p++, base += inC) {
+            int[] px = pixels[p];
+            if (multiplier == 1) {
+                for (int c = 0; c < oc; c++) {
+                    px[c] = x[base + c] + inOff;
+                }
+            } else {
+                for (int ic = 0; ic < inC; ic++) {
+                    int xv = x[base + ic] + inOff;
+                    for (int m = 0; m < multiplier; m++) {
+                        px[ic * multiplier + m] = xv;
+                    }
+                }
+            }
+        }
         int o = outOffset;
         for (int b = 0; b < batches; b++) {
             for (int oy = 0; oy < outH; oy++) {
@@ -166,29 +211,58 @@ public final class DepthwiseConv2D implements Kernel {
                             if (ix < 0 || ix >= inW) {
                                 continue;
                             }
-                            int inBase = inOffset + ((b * inH + iy) * inW + ix) * inC;
-                            int wBase = (fy * filterW + fx) * oc;
-                            if (multiplier == 1) {
-                                for (int c = 0; c < oc; c++) {
-                                    acc[c] += (x[inBase + c] + inOff) * (w[wBase + c] + fOff);
-                                }
-                            } else {
-                                for (int ic = 0; ic < inC; ic++) {
-                                    int xv = x[inBase + ic] + inOff;
-                                    int first = ic * multiplier;
-                                    for (int m = 0; m < multiplier; m++) {
-                                        acc[first + m] += xv * (w[wBase + first + m] + fOff);
-                                    }
+                            int[] px = pixels[(b * inH + iy) * inW + ix];
+                            int[] w = weights[fy * filterW + fx];
+                            for (int c = 0; c < oc; c++) {
+                                acc[c] += px[c] * w[c];
+                            }
+                        }
+                    }
+                    requantizer.channels(acc, oc, out, o);
+                    o += oc;
+                }
+            }
+        }
+    }
+
+    private void invokePixelMajor() {
+        final int width = outW;
+        final byte[] x = in;
+        final int[] col = column;
+        for (int b = 0; b < batches; b++) {
+            for (int oy = 0; oy < outH; oy++) {
+                int iy0 = oy * strideH - padH;
+                for (int c = 0; c < outC; c++) {
+                    java.util.Arrays.fill(rowAcc[c], bias[c]);
+                }
+                for (int fy = 0; fy < filterH; fy++) {
+                    int iy = iy0 + fy * dilationH;
+                    if (iy < 0 || iy >= inH) {
+                        continue;
+                    }
+                    int rowBase = inOffset + (b * inH + iy) * inW * inC;
+                    for (int fx = 0; fx < filterW; fx++) {
+                        int[] w = weights[fy * filterW + fx];
+                        for (int ic = 0; ic < inC; ic++) {
+                            for (int ox = 0; ox < width; ox++) {
+                                int ix = ox * strideW - padW + fx * dilationW;
+                                // a tap outside the input adds nothing, as in the reference
+                                col[ox] = ix >= 0 && ix < inW ? x[rowBase + ix * inC + ic] + inputOffset : 0;
+                            }
+                            for (int m = 0; m < multiplier; m++) {
+                                int c = ic * multiplier + m;
+                                int wv = w[c];
+                                int[] a = rowAcc[c];
+                                for (int ox = 0; ox < width; ox++) {
+                                    a[ox] += wv * col[ox];
                                 }
                             }
                         }
                     }
-                    for (int c = 0; c < oc; c++) {
-                        int v = QuantMath.multiplyByQuantizedMultiplier(acc[c], multipliers[c], shifts[c])
-                                + outputZeroPoint;
-                        out[o + c] = (byte) Math.min(actMax, Math.max(actMin, v));
-                    }
-                    o += oc;
+                }
+                int o = outOffset + ((b * outH + oy) * width) * outC;
+                for (int c = 0; c < outC; c++) {
+                    requantizer.row(rowAcc[c], width, c, out, o + c, outC);
                 }
             }
         }
@@ -197,7 +271,7 @@ public final class DepthwiseConv2D implements Kernel {
     private void invokeFloat() {
         final int oc = outC;
         final float[] acc = floatAcc;
-        final float[] w = floatWeights;
+        final float[] row = floatInputRow;
         int o = outOffset;
         for (int b = 0; b < batches; b++) {
             for (int oy = 0; oy < outH; oy++) {
@@ -216,13 +290,15 @@ public final class DepthwiseConv2D implements Kernel {
                                 continue;
                             }
                             int inBase = inOffset + 4 * (((b * inH + iy) * inW + ix) * inC);
-                            int wBase = (fy * filterW + fx) * oc;
                             for (int ic = 0; ic < inC; ic++) {
                                 float xv = (float) RuntimeTensor.FLOAT.get(in, inBase + 4 * ic);
-                                int first = ic * multiplier;
                                 for (int m = 0; m < multiplier; m++) {
-                                    acc[first + m] += xv * w[wBase + first + m];
+                                    row[ic * multiplier + m] = xv;
                                 }
+                            }
+                            float[] w = floatWeights[fy * filterW + fx];
+                            for (int c = 0; c < oc; c++) {
+                                acc[c] += row[c] * w[c];
                             }
                         }
                     }

@@ -18,7 +18,7 @@ public final class FullyConnected implements Kernel {
     private final int batches;
     private final int depth;
     private final int outC;
-    private final int[] weights;
+    private final int[][] weights;
     private final int[] bias;
     private final int[] acc;
     private final int inputOffset;
@@ -26,9 +26,10 @@ public final class FullyConnected implements Kernel {
     private final int outputZeroPoint;
     private final int[] multipliers;
     private final int[] shifts;
+    private final Requantizer requantizer;
     private final int actMin;
     private final int actMax;
-    private final float[] floatWeights;
+    private final float[][] floatWeights;
     private final float[] floatBias;
     private final float[] floatAcc;
     private final float floatMin;
@@ -64,17 +65,18 @@ public final class FullyConnected implements Kernel {
             context.requireType(input, TensorType.INT8, TensorType.UINT8);
             context.requireType(filter, input.declaredType);
             context.requireType(output, input.declaredType);
-            ChannelRequantizer requantizer = ChannelRequantizer.of(context, input, filter, output, outC, 0);
-            multipliers = requantizer.multipliers();
-            shifts = requantizer.shifts();
-            filterOffset = requantizer.filterOffset();
+            ChannelQuantization scales = ChannelQuantization.of(context, input, filter, output, outC, 0);
+            multipliers = scales.multipliers();
+            shifts = scales.shifts();
+            filterOffset = scales.filterOffset();
             inputOffset = -input.zeroPoint;
             outputZeroPoint = output.zeroPoint;
             int[] range = activation.quantizedRange(output.scale, output.zeroPoint);
             actMin = range[0];
             actMax = range[1];
-            bias = ChannelRequantizer.bias(context, biasTensor, outC);
-            weights = Conv2D.widen(Conv2D.transpose(filter.data, outC, depth));
+            bias = ChannelQuantization.bias(context, biasTensor, outC);
+            requantizer = new Requantizer(multipliers, shifts, outputZeroPoint, actMin, actMax, outC);
+            weights = Conv2D.rows(Conv2D.widen(Conv2D.transpose(filter.data, outC, depth)), outC);
             acc = new int[outC];
             floatWeights = null;
             floatBias = null;
@@ -83,8 +85,8 @@ public final class FullyConnected implements Kernel {
             floatMax = 0;
         } else {
             context.requireType(output, TensorType.FLOAT32);
-            floatWeights = Conv2D.transpose(ChannelRequantizer.floatWeights(context, filter, 0), outC, depth);
-            floatBias = ChannelRequantizer.floatBias(context, biasTensor, outC);
+            floatWeights = Conv2D.rows(Conv2D.transpose(ChannelQuantization.floatWeights(context, filter, 0), outC, depth), outC);
+            floatBias = ChannelQuantization.floatBias(context, biasTensor, outC);
             floatAcc = new float[outC];
             floatMin = activation.floatMin();
             floatMax = activation.floatMax();
@@ -96,6 +98,7 @@ public final class FullyConnected implements Kernel {
             outputZeroPoint = 0;
             multipliers = null;
             shifts = null;
+            requantizer = null;
             actMin = 0;
             actMax = 0;
         }
@@ -113,7 +116,7 @@ public final class FullyConnected implements Kernel {
     private void invokeQuantized() {
         final int oc = outC;
         final int[] acc = this.acc;
-        final int[] w = weights;
+        final int[][] w = weights;
         final byte[] x = in;
         for (int b = 0; b < batches; b++) {
             System.arraycopy(bias, 0, acc, 0, oc);
@@ -122,33 +125,33 @@ public final class FullyConnected implements Kernel {
             for (int d = 0; d < depth; d++) {
                 int xv = x[inBase + d] + inputOffset;
                 inputSum += xv;
-                int row = d * oc;
+                int[] row = w[d];
                 for (int c = 0; c < oc; c++) {
-                    acc[c] += xv * w[row + c];
+                    acc[c] += xv * row[c];
                 }
             }
-            int correction = filterOffset * inputSum;
-            int o = outOffset + b * oc;
-            for (int c = 0; c < oc; c++) {
-                int v = QuantMath.multiplyByQuantizedMultiplier(acc[c] + correction, multipliers[c], shifts[c])
-                        + outputZeroPoint;
-                out[o + c] = (byte) Math.min(actMax, Math.max(actMin, v));
+            if (filterOffset != 0) {
+                int correction = filterOffset * inputSum;
+                for (int c = 0; c < oc; c++) {
+                    acc[c] += correction;
+                }
             }
+            requantizer.channels(acc, oc, out, outOffset + b * oc);
         }
     }
 
     private void invokeFloat() {
         final int oc = outC;
         final float[] acc = floatAcc;
-        final float[] w = floatWeights;
+        final float[][] w = floatWeights;
         for (int b = 0; b < batches; b++) {
             Arrays.fill(acc, 0f);
             int inBase = inOffset + 4 * b * depth;
             for (int d = 0; d < depth; d++) {
                 float xv = (float) RuntimeTensor.FLOAT.get(in, inBase + 4 * d);
-                int row = d * oc;
+                float[] row = w[d];
                 for (int c = 0; c < oc; c++) {
-                    acc[c] += xv * w[row + c];
+                    acc[c] += xv * row[c];
                 }
             }
             int o = outOffset + 4 * b * oc;

@@ -6,9 +6,9 @@ import dev.berth.tiny.tflite.TensorType;
  * Per-output-channel requantization of a convolution's int32 accumulators: multiplier and shift for
  * input_scale * filter_scale[c] / output_scale, computed in double as TFLM does.
  */
-record ChannelRequantizer(int[] multipliers, int[] shifts, int filterOffset) {
+record ChannelQuantization(int[] multipliers, int[] shifts, int filterOffset) {
 
-    static ChannelRequantizer of(OpContext context, RuntimeTensor input, RuntimeTensor filter, RuntimeTensor output,
+    static ChannelQuantization of(OpContext context, RuntimeTensor input, RuntimeTensor filter, RuntimeTensor output,
                                  int channels, int channelDimension) {
         context.requireQuantized(input);
         context.requireQuantized(filter);
@@ -43,7 +43,7 @@ record ChannelRequantizer(int[] multipliers, int[] shifts, int filterOffset) {
             multipliers[c] = QuantMath.multiplierOf(packed);
             shifts[c] = QuantMath.shiftOf(packed);
         }
-        return new ChannelRequantizer(multipliers, shifts, filterOffset);
+        return new ChannelQuantization(multipliers, shifts, filterOffset);
     }
 
     /** The int32 bias, or zeros when the operator has none. */
