@@ -42,6 +42,9 @@ public final class Conv2D implements Kernel {
      * computed pixel-major instead: an im2col block [tap, in channel][x] and accumulators [out channel][x].
      */
     private final boolean pixelMajor;
+    /** Output pixels computed together in the pixel-major path: long enough rows to vectorise well. */
+    private static final int PIXEL_BLOCK = 128;
+    private final int blockRows;
     private final int[][] columns;
     private final int[][] rowAcc;
     private final int[] columnSums;
@@ -116,14 +119,17 @@ public final class Conv2D implements Kernel {
             actMin = range[0];
             actMax = range[1];
             bias = ChannelQuantization.bias(context, biasTensor, outC);
-            requantizer = new Requantizer(multipliers, shifts, outputZeroPoint, actMin, actMax, Math.max(outC, outW));
+            requantizer = new Requantizer(multipliers, shifts, outputZeroPoint, actMin, actMax,
+                    Math.max(outC, PIXEL_BLOCK + outW));
             weights = rows(widen(transpose(filter.data, outC, filterH * filterW * inC)), outC);
             acc = new int[outC];
-            pixelMajor = outC < 32 && outW >= 8;
+            pixelMajor = outC < 64 && outH * outW >= 64;
             int k = filterH * filterW * inC;
-            columns = pixelMajor ? new int[k][outW] : null;
-            rowAcc = pixelMajor ? new int[outC][outW] : null;
-            columnSums = pixelMajor ? new int[outW] : null;
+            blockRows = Math.max(1, Math.min(outH, PIXEL_BLOCK / outW));
+            int block = blockRows * outW;
+            columns = pixelMajor ? new int[k][block] : null;
+            rowAcc = pixelMajor ? new int[outC][block] : null;
+            columnSums = pixelMajor ? new int[block] : null;
             weightsByColumn = weights;
             floatWeights = null;
             floatBias = null;
@@ -141,6 +147,7 @@ public final class Conv2D implements Kernel {
             bias = null;
             acc = null;
             pixelMajor = false;
+            blockRows = 0;
             columns = null;
             rowAcc = null;
             columnSums = null;
@@ -270,35 +277,38 @@ public final class Conv2D implements Kernel {
 
     private void invokePixelMajor() {
         final int oc = outC;
-        final int width = outW;
         final byte[] x = in;
         for (int b = 0; b < batches; b++) {
-            for (int oy = 0; oy < outH; oy++) {
-                int iy0 = oy * strideH - padH;
-                java.util.Arrays.fill(columnSums, 0);
+            for (int oy0 = 0; oy0 < outH; oy0 += blockRows) {
+                int rows = Math.min(blockRows, outH - oy0);
+                int width = rows * outW;
+                java.util.Arrays.fill(columnSums, 0, width, 0);
                 int k = 0;
                 for (int fy = 0; fy < filterH; fy++) {
-                    int iy = iy0 + fy * dilationH;
-                    boolean rowInside = iy >= 0 && iy < inH;
                     for (int fx = 0; fx < filterW; fx++) {
                         for (int ic = 0; ic < inC; ic++, k++) {
                             int[] column = columns[k];
-                            for (int ox = 0; ox < width; ox++) {
-                                int ix = ox * strideW - padW + fx * dilationW;
-                                // a tap outside the input adds nothing, as in the reference
-                                column[ox] = rowInside && ix >= 0 && ix < inW
-                                        ? x[inOffset + ((b * inH + iy) * inW + ix) * inC + ic] + inputOffset : 0;
+                            int p = 0;
+                            for (int r = 0; r < rows; r++) {
+                                int iy = (oy0 + r) * strideH - padH + fy * dilationH;
+                                boolean rowInside = iy >= 0 && iy < inH;
+                                int rowBase = inOffset + (b * inH + iy) * inW * inC + ic;
+                                for (int ox = 0; ox < outW; ox++, p++) {
+                                    int ix = ox * strideW - padW + fx * dilationW;
+                                    // a tap outside the input adds nothing, as in the reference
+                                    column[p] = rowInside && ix >= 0 && ix < inW ? x[rowBase + ix * inC] + inputOffset : 0;
+                                }
                             }
                             if (filterOffset != 0) {
-                                for (int ox = 0; ox < width; ox++) {
-                                    columnSums[ox] += column[ox];
+                                for (int q = 0; q < width; q++) {
+                                    columnSums[q] += column[q];
                                 }
                             }
                         }
                     }
                 }
                 for (int c = 0; c < oc; c++) {
-                    java.util.Arrays.fill(rowAcc[c], bias[c]);
+                    java.util.Arrays.fill(rowAcc[c], 0, width, bias[c]);
                 }
                 for (int kk = 0; kk < columns.length; kk++) {
                     int[] column = columns[kk];
@@ -306,17 +316,17 @@ public final class Conv2D implements Kernel {
                     for (int c = 0; c < oc; c++) {
                         int wv = w[c];
                         int[] a = rowAcc[c];
-                        for (int ox = 0; ox < width; ox++) {
-                            a[ox] += wv * column[ox];
+                        for (int q = 0; q < width; q++) {
+                            a[q] += wv * column[q];
                         }
                     }
                 }
-                int o = outOffset + ((b * outH + oy) * width) * oc;
+                int o = outOffset + ((b * outH + oy0) * outW) * oc;
                 for (int c = 0; c < oc; c++) {
                     int[] a = rowAcc[c];
                     if (filterOffset != 0) {
-                        for (int ox = 0; ox < width; ox++) {
-                            a[ox] += filterOffset * columnSums[ox];
+                        for (int q = 0; q < width; q++) {
+                            a[q] += filterOffset * columnSums[q];
                         }
                     }
                     requantizer.row(a, width, c, out, o + c, oc);
