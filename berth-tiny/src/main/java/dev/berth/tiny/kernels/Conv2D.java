@@ -61,6 +61,8 @@ public final class Conv2D implements Kernel {
     private final float[][] floatWeights;
     private final float[] floatBias;
     private final float[] floatAcc;
+    private final float[][] floatColumns;
+    private final float[][] floatRowAcc;
     private final float floatMin;
     private final float floatMax;
 
@@ -134,6 +136,8 @@ public final class Conv2D implements Kernel {
             floatWeights = null;
             floatBias = null;
             floatAcc = null;
+            floatColumns = null;
+            floatRowAcc = null;
             floatMin = 0;
             floatMax = 0;
         } else {
@@ -141,13 +145,15 @@ public final class Conv2D implements Kernel {
             floatWeights = rows(transpose(ChannelQuantization.floatWeights(context, filter, 0), outC, filterH * filterW * inC), outC);
             floatBias = ChannelQuantization.floatBias(context, biasTensor, outC);
             floatAcc = new float[outC];
+            pixelMajor = outC < 64 && outH * outW >= 64;
+            blockRows = Math.max(1, Math.min(outH, PIXEL_BLOCK / outW));
+            floatColumns = pixelMajor ? new float[filterH * filterW * inC][blockRows * outW] : null;
+            floatRowAcc = pixelMajor ? new float[outC][blockRows * outW] : null;
             floatMin = activation.floatMin();
             floatMax = activation.floatMax();
             weights = null;
             bias = null;
             acc = null;
-            pixelMajor = false;
-            blockRows = 0;
             columns = null;
             rowAcc = null;
             columnSums = null;
@@ -335,7 +341,61 @@ public final class Conv2D implements Kernel {
         }
     }
 
+    private void invokeFloatPixelMajor() {
+        final int oc = outC;
+        for (int b = 0; b < batches; b++) {
+            for (int oy0 = 0; oy0 < outH; oy0 += blockRows) {
+                int rows = Math.min(blockRows, outH - oy0);
+                int width = rows * outW;
+                int k = 0;
+                for (int fy = 0; fy < filterH; fy++) {
+                    for (int fx = 0; fx < filterW; fx++) {
+                        for (int ic = 0; ic < inC; ic++, k++) {
+                            float[] column = floatColumns[k];
+                            int p = 0;
+                            for (int r = 0; r < rows; r++) {
+                                int iy = (oy0 + r) * strideH - padH + fy * dilationH;
+                                boolean rowInside = iy >= 0 && iy < inH;
+                                int rowBase = inOffset + 4 * ((b * inH + iy) * inW * inC + ic);
+                                for (int ox = 0; ox < outW; ox++, p++) {
+                                    int ix = ox * strideW - padW + fx * dilationW;
+                                    column[p] = rowInside && ix >= 0 && ix < inW
+                                            ? (float) RuntimeTensor.FLOAT.get(in, rowBase + 4 * ix * inC) : 0f;
+                                }
+                            }
+                        }
+                    }
+                }
+                for (int c = 0; c < oc; c++) {
+                    java.util.Arrays.fill(floatRowAcc[c], 0, width, 0f);
+                }
+                for (int kk = 0; kk < floatColumns.length; kk++) {
+                    float[] column = floatColumns[kk];
+                    float[] w = floatWeights[kk];
+                    for (int c = 0; c < oc; c++) {
+                        float wv = w[c];
+                        float[] a = floatRowAcc[c];
+                        for (int q = 0; q < width; q++) {
+                            a[q] += wv * column[q];
+                        }
+                    }
+                }
+                int o = outOffset + 4 * ((b * outH + oy0) * outW) * oc;
+                for (int q = 0; q < width; q++) {
+                    for (int c = 0; c < oc; c++) {
+                        float v = floatRowAcc[c][q] + floatBias[c];
+                        RuntimeTensor.FLOAT.set(out, o + 4 * (q * oc + c), Math.min(floatMax, Math.max(floatMin, v)));
+                    }
+                }
+            }
+        }
+    }
+
     private void invokeFloat() {
+        if (pixelMajor) {
+            invokeFloatPixelMajor();
+            return;
+        }
         final int oc = outC;
         final float[] acc = floatAcc;
         final float[][] w = floatWeights;

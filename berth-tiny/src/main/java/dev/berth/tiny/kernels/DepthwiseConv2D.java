@@ -53,7 +53,7 @@ public final class DepthwiseConv2D implements Kernel {
     private final int actMin;
     private final int actMax;
     private final float[][] floatWeights;
-    private final float[] floatInputRow;
+    private final float[][] floatPixels;
     private final float[] floatBias;
     private final float[] floatAcc;
     private final float floatMin;
@@ -128,7 +128,7 @@ public final class DepthwiseConv2D implements Kernel {
             pixels = pixelMajor ? null : new int[batches * inH * inW][outC];
             rowAcc = pixelMajor ? new int[outC][outW] : null;
             column = pixelMajor ? new int[outW] : null;
-            floatInputRow = null;
+            floatPixels = null;
             acc = new int[outC];
             floatWeights = null;
             floatBias = null;
@@ -138,7 +138,7 @@ public final class DepthwiseConv2D implements Kernel {
         } else {
             context.requireType(output, TensorType.FLOAT32);
             floatWeights = Conv2D.rows(ChannelQuantization.floatWeights(context, filter, 3), outC);
-            floatInputRow = new float[outC];
+            floatPixels = new float[batches * inH * inW][outC];
             pixels = null;
             pixelMajor = false;
             rowAcc = null;
@@ -271,7 +271,15 @@ public final class DepthwiseConv2D implements Kernel {
     private void invokeFloat() {
         final int oc = outC;
         final float[] acc = floatAcc;
-        final float[] row = floatInputRow;
+        for (int p = 0, base = inOffset; p < floatPixels.length; p++, base += 4 * inC) {
+            float[] px = floatPixels[p];
+            for (int ic = 0; ic < inC; ic++) {
+                float xv = (float) RuntimeTensor.FLOAT.get(in, base + 4 * ic);
+                for (int m = 0; m < multiplier; m++) {
+                    px[ic * multiplier + m] = xv;
+                }
+            }
+        }
         int o = outOffset;
         for (int b = 0; b < batches; b++) {
             for (int oy = 0; oy < outH; oy++) {
@@ -289,16 +297,10 @@ public final class DepthwiseConv2D implements Kernel {
                             if (ix < 0 || ix >= inW) {
                                 continue;
                             }
-                            int inBase = inOffset + 4 * (((b * inH + iy) * inW + ix) * inC);
-                            for (int ic = 0; ic < inC; ic++) {
-                                float xv = (float) RuntimeTensor.FLOAT.get(in, inBase + 4 * ic);
-                                for (int m = 0; m < multiplier; m++) {
-                                    row[ic * multiplier + m] = xv;
-                                }
-                            }
+                            float[] px = floatPixels[(b * inH + iy) * inW + ix];
                             float[] w = floatWeights[fy * filterW + fx];
                             for (int c = 0; c < oc; c++) {
-                                acc[c] += row[c] * w[c];
+                                acc[c] += px[c] * w[c];
                             }
                         }
                     }

@@ -13,6 +13,7 @@ import java.util.Random;
 
 import static dev.berth.tiny.testing.TestModel.shape;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The optimised convolution paths (channel-major, pixel-major blocks, depthwise over converted pixels) against a
@@ -149,6 +150,71 @@ class ConvolutionPathsTest {
             }
         }
         assertThat(depthwise.outputQuantized(0)).containsExactly(expected);
+    }
+
+    /** Float32 convolution (pixel-major and channel-major) and depthwise against the reference sums. */
+    @ParameterizedTest
+    @CsvSource({"20, 20, 3, 8, 2, false", "8, 8, 16, 64, 1, false", "14, 11, 6, 12, 1, true"})
+    void floatPathsMatchTheReferenceSums(int h, int w, int inC, int outC, int stride, boolean depthwise) {
+        Random random = new Random(h + outC);
+        int k = 3;
+        int outH = (h + stride - 1) / stride;
+        int outW = (w + stride - 1) / stride;
+        int multiplier = outC / inC;
+        float[] input = new float[h * w * inC];
+        float[] filter = new float[depthwise ? k * k * outC : outC * k * k * inC];
+        float[] bias = new float[outC];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) random.nextGaussian();
+        }
+        for (int i = 0; i < filter.length; i++) {
+            filter[i] = (float) random.nextGaussian();
+        }
+        for (int i = 0; i < outC; i++) {
+            bias[i] = (float) random.nextGaussian();
+        }
+        TestModel m = new TestModel();
+        int in = m.tensor("in", TensorType.FLOAT32, shape(1, h, w, inC), null);
+        int f = m.floatConstant("f", depthwise ? shape(1, k, k, outC) : shape(outC, k, k, inC), filter);
+        int b = m.floatConstant("b", shape(outC), bias);
+        int out = m.tensor("out", TensorType.FLOAT32, shape(1, outH, outW, outC), null);
+        if (depthwise) {
+            m.op(BuiltinOperator.DEPTHWISE_CONV_2D, TestModel.DEPTHWISE_CONV_2D_OPTIONS,
+                    TestModel.depthwise(TestModel.SAME, stride, stride, multiplier, TestModel.NONE), new int[] {in, f, b}, out);
+        } else {
+            m.op(BuiltinOperator.CONV_2D, TestModel.CONV_2D_OPTIONS, TestModel.conv(TestModel.SAME, stride, stride, 0),
+                    new int[] {in, f, b}, out);
+        }
+        MicroInterpreter conv = m.inputs(in).outputs(out).interpreter();
+        conv.setInput(0, input);
+        conv.invoke();
+        float[] got = conv.outputValues(0);
+        int padH = Math.max(0, ((outH - 1) * stride + k - h) / 2);
+        int padW = Math.max(0, ((outW - 1) * stride + k - w) / 2);
+        for (int oy = 0; oy < outH; oy++) {
+            for (int ox = 0; ox < outW; ox++) {
+                for (int c = 0; c < outC; c++) {
+                    double sum = bias[c];
+                    for (int fy = 0; fy < k; fy++) {
+                        for (int fx = 0; fx < k; fx++) {
+                            int iy = oy * stride - padH + fy;
+                            int ix = ox * stride - padW + fx;
+                            if (iy < 0 || ix < 0 || iy >= h || ix >= w) {
+                                continue;
+                            }
+                            if (depthwise) {
+                                sum += input[(iy * w + ix) * inC + c / multiplier] * filter[(fy * k + fx) * outC + c];
+                            } else {
+                                for (int ic = 0; ic < inC; ic++) {
+                                    sum += input[(iy * w + ix) * inC + ic] * filter[((c * k + fy) * k + fx) * inC + ic];
+                                }
+                            }
+                        }
+                    }
+                    assertThat((double) got[(oy * outW + ox) * outC + c]).isCloseTo(sum, within(1e-4));
+                }
+            }
+        }
     }
 
     @Test
