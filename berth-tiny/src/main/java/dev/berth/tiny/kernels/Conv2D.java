@@ -125,7 +125,7 @@ public final class Conv2D implements Kernel {
                     Math.max(outC, PIXEL_BLOCK + outW));
             weights = rows(widen(transpose(filter.data, outC, filterH * filterW * inC)), outC);
             acc = new int[outC];
-            pixelMajor = outC < 64 && outH * outW >= 64;
+            pixelMajor = outC <= 64 && outH * outW >= 64;
             int k = filterH * filterW * inC;
             blockRows = Math.max(1, Math.min(outH, PIXEL_BLOCK / outW));
             int block = blockRows * outW;
@@ -145,7 +145,7 @@ public final class Conv2D implements Kernel {
             floatWeights = rows(transpose(ChannelQuantization.floatWeights(context, filter, 0), outC, filterH * filterW * inC), outC);
             floatBias = ChannelQuantization.floatBias(context, biasTensor, outC);
             floatAcc = new float[outC];
-            pixelMajor = outC < 64 && outH * outW >= 64;
+            pixelMajor = outC <= 64 && outH * outW >= 64;
             blockRows = Math.max(1, Math.min(outH, PIXEL_BLOCK / outW));
             floatColumns = pixelMajor ? new float[filterH * filterW * inC][blockRows * outW] : null;
             floatRowAcc = pixelMajor ? new float[outC][blockRows * outW] : null;

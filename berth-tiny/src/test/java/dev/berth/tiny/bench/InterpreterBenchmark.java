@@ -49,9 +49,18 @@ public final class InterpreterBenchmark {
     private InterpreterBenchmark() {
     }
 
+    /**
+     * Arguments: the shared folder, seconds per measurement, and optionally one model (relative path). Without a
+     * model, each model is measured in a JVM of its own, as one device runs one model: the JIT's profile of one
+     * model's kernels then does not shape the code another model runs.
+     */
     public static void main(String[] args) throws Exception {
         Path shared = Path.of(args.length > 0 ? args[0] : "../shared/tinyml");
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 2.0;
+        if (args.length > 2) {
+            row(shared, args[2], seconds, OrtEnvironment.getEnvironment());
+            return;
+        }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         System.out.printf(Locale.ROOT, "JDK %s, %s, %d cores; ONNX Runtime %s (1 intra-op thread)%n%n",
                 Runtime.version(), System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
@@ -59,11 +68,22 @@ public final class InterpreterBenchmark {
         System.out.println("| model | Berth | ONNX Runtime | Berth / ORT | same class | Berth arena | tensors side by side "
                 + "| TFLM published arena |");
         System.out.println("|---|---|---|---|---|---|---|---|");
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
         for (String relative : MODELS) {
+            Process child = new ProcessBuilder(javaCommand, "--enable-native-access=ALL-UNNAMED", "-cp",
+                    System.getProperty("java.class.path"), InterpreterBenchmark.class.getName(), shared.toString(),
+                    String.valueOf(seconds), relative).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            System.out.print(new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            child.waitFor();
+        }
+    }
+
+    private static void row(Path shared, String relative, double seconds, OrtEnvironment env) throws Exception {
+        {
             Path file = shared.resolve(relative);
             if (!Files.exists(file)) {
                 System.out.println("| " + relative + " | absent | | | | | | |");
-                continue;
+                return;
             }
             TfliteModel model = TfliteModel.read(file);
             MicroInterpreter berth = MicroInterpreter.create(model);
