@@ -187,7 +187,11 @@ final class OnnxExport {
                     order[i] = i;
                 }
                 String value = real(in[0]);
-                if (model.tensor(in[0]).shape().length != 2) {
+                int rank = model.tensor(in[0]).shape().length;
+                if (rank == 4) {
+                    value = transpose(value, 0, 2, 3, 1); // TFLite flattens NHWC
+                }
+                if (rank != 2) {
                     value = reshape(value, -1, dims[1]);
                 }
                 List<String> inputs = new ArrayList<>(List.of(value, weights(filter, dims, order)));
