@@ -10,7 +10,6 @@ import dev.berth.tiny.kernels.OpResolver;
 import dev.berth.tiny.kernels.RuntimeTensor;
 import dev.berth.tiny.tflite.OperatorSpec;
 import dev.berth.tiny.tflite.TensorSpec;
-import dev.berth.tiny.tflite.TensorType;
 import dev.berth.tiny.tflite.TfliteModel;
 
 import java.nio.file.Path;
@@ -247,9 +246,5 @@ public final class MicroInterpreter {
             throw new TinyException("the model has " + count + " " + what + (count == 1 ? "" : "s") + ", not " + (i + 1));
         }
         return i;
-    }
-
-    static boolean isQuantizedStorage(RuntimeTensor t) {
-        return t.type == TensorType.INT8 || t.type == TensorType.INT16;
     }
 }

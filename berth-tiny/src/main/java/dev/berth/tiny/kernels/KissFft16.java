@@ -7,7 +7,6 @@ package dev.berth.tiny.kernels;
  * packs N real samples as N/2 complex ones and untangles the halves with "super twiddles". Power-of-two lengths.
  */
 final class KissFft16 {
-    private final int nfft;       // the real length
     private final int ncfft;      // the complex length, nfft / 2
     private final int[] factors;  // radix, remaining length, ...
     private final short[] twRe;
@@ -24,7 +23,6 @@ final class KissFft16 {
         if (nfft < 4 || Integer.bitCount(nfft) != 1) {
             throw new IllegalArgumentException("fft length must be a power of two of at least 4: " + nfft);
         }
-        this.nfft = nfft;
         this.ncfft = nfft / 2;
         this.factors = factor(ncfft);
         twRe = new short[ncfft];
@@ -46,10 +44,6 @@ final class KissFft16 {
         inIm = new short[ncfft];
         outRe = new short[ncfft];
         outIm = new short[ncfft];
-    }
-
-    int length() {
-        return nfft;
     }
 
     private static short q15(double value) {

@@ -95,9 +95,4 @@ public final class QuantMath {
     public static int roundHalfAwayFromZero(float value) {
         return (int) (value >= 0 ? Math.floor(value + 0.5) : -Math.floor(-value + 0.5));
     }
-
-    /** std::round on a double: halves away from zero. */
-    public static long roundHalfAwayFromZero(double value) {
-        return (long) (value >= 0 ? Math.floor(value + 0.5) : -Math.floor(-value + 0.5));
-    }
 }
