@@ -56,11 +56,13 @@ public final class RunCommand implements Callable<Integer> {
                     throw new java.io.UncheckedIOException(e);
                 }
             }, runnable -> Thread.ofVirtual().start(runnable));
-            startOrRemove(client, id);
-            try (EngineClient.Response logs = client.send("GET", "/containers/" + id + "/logs?follow=1&stdout=1&stderr=1", null)) {
-                if (logs.status < 400) {
-                    RawStream.copy(logs.body, out, err);
+            EngineClient.Response attach = client.send("POST", "/containers/" + id + "/attach?stream=1&stdout=1&stderr=1", null);
+            try (attach) {
+                if (attach.status >= 400) {
+                    EngineClient.check(attach, attach.readAll());
                 }
+                startOrRemove(client, id);
+                RawStream.copy(attach.body, out, err);
             }
             try {
                 return status.get();

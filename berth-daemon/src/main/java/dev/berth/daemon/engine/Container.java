@@ -21,6 +21,8 @@ final class Container {
     /** Set while a restart is scheduled, so that stop or rm can cancel it. */
     volatile Thread restartTimer;
     volatile Thread healthChecker;
+    /** Clients attached to the output (berth run): auto-remove waits until they have read everything. */
+    final java.util.concurrent.atomic.AtomicInteger attached = new java.util.concurrent.atomic.AtomicInteger();
     /** Starts since the last manual start, for the restart back-off. */
     volatile long lastStartNanos;
 

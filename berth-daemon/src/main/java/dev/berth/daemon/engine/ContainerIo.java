@@ -59,6 +59,23 @@ public final class ContainerIo {
         reader.follow(query, sink, () -> engine.isLive(c));
     }
 
+    /**
+     * The container's output from its next start to its next exit, as {@code docker attach} before {@code start}: the
+     * log is followed from its beginning until the exit is recorded and everything written has been sent.
+     */
+    public void attach(String idOrName, Consumer<LogLine> sink, Runnable attachedCallback) {
+        Container c = engine.get(idOrName);
+        java.util.concurrent.CompletableFuture<Integer> exit = c.nextExit();
+        c.attached.incrementAndGet();
+        try {
+            attachedCallback.run();
+            LogReader reader = new LogReader(c.files.log(), LogOptions.of(c.record.hostConfig().logConfig()).maxFiles());
+            reader.follow(LogQuery.ALL, sink, () -> !exit.isDone());
+        } finally {
+            c.attached.decrementAndGet();
+        }
+    }
+
     public String createExec(String idOrName, ExecRequest request) {
         Container c = engine.get(idOrName);
         if (request.cmd() == null || request.cmd().isEmpty()) {

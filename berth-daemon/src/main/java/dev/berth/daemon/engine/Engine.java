@@ -383,10 +383,11 @@ public final class Engine implements AutoCloseable {
 
     // ---- exits, restarts
 
-    /** An exit file, named by the container's short ID (see {@link Lifecycle#exitFile}). */
+    /** An exit file, named by the container's ID. */
     private void onExitFile(String name) {
-        Container c = containers.values().stream().filter(x -> Lifecycle.monitorId(x.id()).equals(name)).findFirst().orElse(null);
+        Container c = containers.get(name);
         if (c == null) {
+            LOG.log(System.Logger.Level.INFO, "exit file " + name + " belongs to no container: removed");
             AtomicFiles.deleteQuietly(paths.exits().resolve(name)); // a container removed while no engine watched
             return;
         }
@@ -435,6 +436,16 @@ public final class Engine implements AutoCloseable {
                 c.lock.unlock();
             }
         } else if (host.autoRemove()) {
+            // an attached `berth run` is still reading the last of the output: removing now would take the log away
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (c.attached.get() > 0 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             try {
                 remove(c.id(), true);
             } catch (EngineException e) {

@@ -46,16 +46,9 @@ final class Lifecycle {
         this.engine = engine;
     }
 
-    /**
-     * conmon names the exit file after the container's UUID, which Berth gives as the short ID (the full one would
-     * make conmon's attach socket path longer than a Unix socket path may be).
-     */
+    /** conmon names the exit file after the container ID it was given with -c. */
     static Path exitFile(Engine engine, String id) {
-        return engine.paths.exits().resolve(monitorId(id));
-    }
-
-    static String monitorId(String id) {
-        return id.length() > 12 ? id.substring(0, 12) : id;
+        return engine.paths.exits().resolve(id);
     }
 
     static String cgroupsPath(String id) {
@@ -218,6 +211,7 @@ final class Lifecycle {
                     return; // conmon is still writing it: the next event or rescan brings it back
                 }
                 if (!c.running()) {
+                    LOG.log(System.Logger.Level.INFO, "exit of " + c.id() + " while " + c.status().status() + ": discarded");
                     AtomicFiles.deleteQuietly(exitFile); // the end of a start that was rolled back
                     return;
                 }
@@ -361,8 +355,16 @@ final class Lifecycle {
                         }
                         continue;
                     }
-                    // the monitor died with the container and left no status: Docker reports such an end as 255
-                    settleEnd(c, 255, false, "the container's monitor ended without recording an exit status");
+                    // conmon also keeps the status in the persist directory: use it when the exit file is gone
+                    Path persisted = c.files.persist().resolve("exit");
+                    boolean oom = Files.exists(c.files.persist().resolve("oom"));
+                    String text = Files.exists(persisted) ? readQuietly(persisted) : "";
+                    if (!text.isEmpty()) {
+                        settleEnd(c, parseCode(text), oom, "");
+                    } else {
+                        // the monitor died with the container and left no status: Docker reports such an end as 255
+                        settleEnd(c, 255, oom, "the container's monitor ended without recording an exit status");
+                    }
                 } else if (c.state().mounted() || c.state().network() != null || c.state().monitorPid() != 0) {
                     release(c);
                     c.update(c.state().withMonitorPid(0).withMounted(false).withNetwork(null));
@@ -403,6 +405,22 @@ final class Lifecycle {
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot list " + root + ": " + e.getMessage());
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static int parseCode(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return 255;
         }
     }
 

@@ -144,6 +144,7 @@ final class ApiHandler extends Handler.Abstract {
                 callback.succeeded();
             }
             case "GET logs" -> streams.logs(id, query, response, callback);
+            case "POST attach" -> streams.attach(id, response, callback);
             case "GET stats" -> json(response, callback, 200, streams.io.stats(id));
             case "GET top" -> json(response, callback, 200, streams.io.top(id));
             case "POST exec" -> {

@@ -75,6 +75,33 @@ final class Streams {
         callback.succeeded();
     }
 
+    void attach(String id, Response response, Callback callback) throws IOException {
+        io.resolve(id);
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, MEDIA_TYPE);
+        OutputStream out = Content.Sink.asOutputStream(response);
+        try {
+            io.attach(id, line -> {
+                try {
+                    frame(out, line.stream() == LogLine.Stream.STDOUT ? 1 : 2, line.content(), 0, line.content().length);
+                    out.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, () -> {
+                try {
+                    out.flush(); // headers now: the client starts the container only after it is attached
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        out.close();
+        callback.succeeded();
+    }
+
     void startExec(String execId, Response response, Callback callback) throws IOException {
         io.exec(execId);
         response.setStatus(200);
