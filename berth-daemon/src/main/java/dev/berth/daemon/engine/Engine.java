@@ -504,6 +504,14 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** Removes this root's bridge (its device, firewall chains and state) when no container is attached to it. */
+    public void removeBridgeIfUnused() {
+        var bridge = runtime.bridgeIfUsed();
+        if (bridge != null && bridge.attachments().isEmpty()) {
+            bridge.remove();
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
