@@ -35,8 +35,11 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Trace.mark("run: parsed");
         EngineClient client = DaemonConnection.client();
+        Trace.mark("run: daemon found");
         String id = create(client, options, err);
+        Trace.mark("run: created");
         if (detach) {
             startOrRemove(client, id);
             out.println(id);
@@ -61,8 +64,11 @@ public final class RunCommand implements Callable<Integer> {
                 if (attach.status >= 400) {
                     EngineClient.check(attach, attach.readAll());
                 }
+                Trace.mark("run: attached");
                 startOrRemove(client, id);
+                Trace.mark("run: started");
                 RawStream.copy(attach.body, out, err);
+                Trace.mark("run: output ended");
             }
             try {
                 return status.get();

@@ -49,9 +49,12 @@ final class Container {
         return s.running();
     }
 
-    /** Replaces and persists the state; callers hold {@link #lock}. */
+    /**
+     * Replaces and persists the state; callers hold {@link #lock}. Atomic but not fsynced: a start rewrites it several
+     * times, and after a power loss every container has stopped anyway and is settled from conmon's files.
+     */
     void update(StoredState next) {
-        AtomicFiles.write(files.state(), Json.canonicalBytes(next));
+        AtomicFiles.replace(files.state(), Json.canonicalBytes(next));
         state = next;
     }
 
@@ -71,6 +74,8 @@ final class Container {
             exitWaiters.clear();
         }
         waiting.forEach(f -> f.complete(code));
+        // followers of the log (attach, logs -f) watch this directory: a change wakes them to see the exit now
+        AtomicFiles.replace(files.dir().resolve("last-exit"), Integer.toString(code).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     void removed() {

@@ -135,7 +135,7 @@ public final class Engine implements AutoCloseable {
             try {
                 Files.createDirectories(files.dir());
                 Files.createDirectories(files.persist());
-                AtomicFiles.write(files.record(), Json.canonicalBytes(record));
+                AtomicFiles.replace(files.record(), Json.canonicalBytes(record));
                 Container container = new Container(record, files, new StoredState(new ContainerState("created", false,
                         false, false, false, false, 0, 0, "", ContainerState.NEVER, ContainerState.NEVER, null),
                         0, 0, false, null, false));

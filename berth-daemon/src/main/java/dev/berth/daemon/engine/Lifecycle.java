@@ -95,7 +95,9 @@ final class Lifecycle {
     private void startSteps(Container c, HostConfig host, boolean bridged, List<PortMapping> ports) {
         ContainerFiles f = c.files;
         String id = c.id();
+        long t0 = System.nanoTime();
         List<Path> lowers = engine.snapshots.lowerDirectories(engine.images, engine.imageOf(c));
+        trace(t0, "layers");
         try {
             Files.createDirectories(f.upper());
             Files.createDirectories(f.work());
@@ -110,6 +112,7 @@ final class Lifecycle {
         }
         c.update(c.state().withMounted(true));
         Mounts.overlay(lowers, f.upper(), f.work(), f.rootfs());
+        trace(t0, "mounted");
         var config = c.record.config();
         try {
             HostFiles.writeHostname(f.hostname(), config.hostname());
@@ -136,8 +139,10 @@ final class Lifecycle {
                 cgroupsPath(id), host.securityOpt().contains("no-new-privileges") || host.securityOpt().contains("no-new-privileges:true"),
                 Map.of("dev.berth.container.name", c.record.name()));
         RuntimeSpecWriter.write(spec, f.bundle());
+        trace(t0, "bundle written");
         LogOptions logs = LogOptions.of(host.logConfig());
         Conmon.Created created = engine.runtime.conmon().create(id, c.record.name(), f.monitor(), logs.maxSize());
+        trace(t0, "created by conmon and runc");
         c.update(c.state().withMonitorPid(created.monitorPid()));
         if (bridged) {
             Attachment a = engine.runtime.bridge().attach(id, c.record.name(), created.containerPid(), ports);
@@ -148,11 +153,21 @@ final class Lifecycle {
             refreshHosts();
         }
         engine.runtime.runc().start(id);
+        trace(t0, "runc start");
         ContainerState.Health health = config.healthcheck() == null ? null
                 : new ContainerState.Health("starting", 0, List.of());
         c.update(c.state().withState(StateChanges.running(c.status(), created.containerPid(), health)));
         HealthChecker.startFor(engine, c);
         LogRotation.startFor(c, logs);
+    }
+
+    private static final boolean TRACE = "1".equals(System.getenv("BERTH_TRACE"));
+
+    /** With BERTH_TRACE=1 in the daemon's environment: how long each step of a start took. */
+    private static void trace(long t0, String step) {
+        if (TRACE) {
+            System.err.printf("trace start %.1f ms %s%n", (System.nanoTime() - t0) / 1e6, step);
+        }
     }
 
     static List<PortMapping> portMappings(HostConfig host) {
