@@ -47,7 +47,8 @@ public final class RunCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         // register the wait before starting, so that even an instant exit is seen (Docker's next-exit condition)
-        EngineClient.Response wait = client.send("POST", "/containers/" + id + "/wait?condition=next-exit", null);
+        String condition = options.rm ? "removed" : "next-exit";
+        EngineClient.Response wait = client.send("POST", "/containers/" + id + "/wait?condition=" + condition, null);
         try (wait) {
             if (wait.status >= 400) {
                 EngineClient.check(wait, wait.readAll());

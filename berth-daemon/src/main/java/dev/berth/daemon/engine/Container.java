@@ -78,7 +78,11 @@ final class Container {
         AtomicFiles.replace(files.dir().resolve("last-exit"), Integer.toString(code).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** Completed once the container is removed: what `wait --condition removed` (a `run --rm`) waits for. */
+    final CompletableFuture<Integer> removal = new CompletableFuture<>();
+
     void removed() {
+        removal.complete(state.state().exitCode());
         List<CompletableFuture<Integer>> waiting;
         synchronized (exitWaiters) {
             waiting = new ArrayList<>(exitWaiters);

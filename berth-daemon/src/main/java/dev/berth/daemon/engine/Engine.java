@@ -288,11 +288,15 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Waits for a container: with condition "next-exit" for its next exit, otherwise ("not-running") returns at once
-     * when it is not running. Returns the exit code.
+     * Waits for a container, as Docker's conditions: "next-exit" for its next exit, "removed" until it is removed
+     * (what `run --rm` waits for, so that it returns only once nothing is left), otherwise ("not-running") returns at
+     * once when it is not running. Returns the exit code.
      */
     public CompletableFuture<Integer> waitFor(String idOrName, String condition) {
         Container c = get(idOrName);
+        if ("removed".equals(condition)) {
+            return c.removal;
+        }
         c.lock.lock();
         try {
             if (!"next-exit".equals(condition) && !c.running() && !c.status().restarting()) {
