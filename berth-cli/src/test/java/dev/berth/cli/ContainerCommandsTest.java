@@ -29,7 +29,7 @@ class ContainerCommandsTest {
         root = Files.createTempDirectory(Path.of("/tmp"), "berth-cli-containers-");
         List<LayerEntry> entries = new ArrayList<>(List.of(LayerEntry.directory("bin", 0755), LayerEntry.directory("tmp", 01777),
                 LayerEntry.file("bin/busybox", Path.of("/usr/bin/busybox"), 0755)));
-        for (String applet : List.of("sh", "echo", "sleep", "true", "cat")) {
+        for (String applet : List.of("sh", "echo", "sleep", "true", "cat", "mkdir", "ln")) {
             entries.add(LayerEntry.symlink("bin/" + applet, "busybox"));
         }
         TestImages.build(ImageStore.open(root), IMAGE, Compression.GZIP, List.of(entries));
@@ -112,5 +112,33 @@ class ContainerCommandsTest {
         assertThat(exec.out()).isEqualTo("inside\n");
         assertThat(exec.exit()).isEqualTo(4);
         assertThat(berth("rm", "-f", "host-for-exec").exit()).isZero();
+    }
+
+    @Test
+    void cpCopiesFilesInAndOutAndNeverOutsideTheContainer() throws Exception {
+        assertThat(berth("run", "-d", "--name", "cp-box", "--network", "none", IMAGE, "sh", "-c",
+                "mkdir -p /tmp/dir && echo inner > /tmp/dir/f.txt && ln -s / /tmp/escape && sleep 60").exit()).isZero();
+        Path host = Files.createTempDirectory(Path.of("/tmp"), "berth-cp-");
+        try {
+            Files.writeString(host.resolve("in.txt"), "to the container\n");
+            assertThat(berth("cp", host.resolve("in.txt").toString(), "cp-box:/tmp/").exit()).isZero();
+            assertThat(berth("cp", host.resolve("in.txt").toString(), "cp-box:/tmp/renamed.txt").exit()).isZero();
+            InProcessBerth.Run cat = berth("exec", "cp-box", "cat", "/tmp/in.txt", "/tmp/renamed.txt");
+            assertThat(cat.out()).isEqualTo("to the container\nto the container\n");
+            Thread.sleep(200);
+            assertThat(berth("cp", "cp-box:/tmp/dir", host.toString()).exit()).isZero();
+            assertThat(Files.readString(host.resolve("dir/f.txt"))).isEqualTo("inner\n");
+            assertThat(berth("cp", "cp-box:/tmp/dir/f.txt", host.resolve("copy.txt").toString()).exit()).isZero();
+            assertThat(Files.readString(host.resolve("copy.txt"))).isEqualTo("inner\n");
+            // /tmp/escape -> / inside the container: its /etc, not the host's, and nothing lands on the host's /tmp
+            assertThat(berth("cp", host.resolve("in.txt").toString(), "cp-box:/tmp/escape/tmp/").exit()).isZero();
+            assertThat(berth("exec", "cp-box", "cat", "/tmp/in.txt").out()).isEqualTo("to the container\n");
+            InProcessBerth.Run missing = berth("cp", "cp-box:/no/such/file", host.toString());
+            assertThat(missing.exit()).isEqualTo(1);
+            assertThat(missing.err()).contains("/no/such/file");
+        } finally {
+            berth("rm", "-f", "cp-box");
+            new ProcessBuilder("rm", "-rf", host.toString()).start().waitFor();
+        }
     }
 }

@@ -76,6 +76,27 @@ public final class ContainerIo {
         }
     }
 
+    /** Whether a path exists in the container and is a directory: {"name", "exists", "directory"}. */
+    public Map<String, Object> statPath(String idOrName, String path) {
+        var st = Archives.stat(engine, engine.get(idOrName), checkPath(path));
+        return Map.of("name", st.name(), "exists", st.exists(), "directory", st.directory());
+    }
+
+    public void readArchive(String idOrName, String path, java.io.OutputStream out) {
+        Archives.read(engine, engine.get(idOrName), checkPath(path), out);
+    }
+
+    public void writeArchive(String idOrName, String path, java.io.InputStream tar) {
+        Archives.write(engine, engine.get(idOrName), checkPath(path), tar);
+    }
+
+    private static String checkPath(String path) {
+        if (path == null || !path.startsWith("/")) {
+            throw new EngineException(Kind.INVALID, "the path in the container must be absolute: " + path);
+        }
+        return path;
+    }
+
     public String createExec(String idOrName, ExecRequest request) {
         Container c = engine.get(idOrName);
         if (request.cmd() == null || request.cmd().isEmpty()) {
