@@ -6,10 +6,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code berth create}: a container ready to start, its ID printed. */
-@Command(name = "create", description = "Create a new container without starting it.", mixinStandardHelpOptions = true, sortOptions = false)
+@Command(name = "create", description = "Create a new container without starting it.", sortOptions = false)
 public final class CreateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+    // only --help: -h is --hostname, as in docker run
+    @picocli.CommandLine.Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
     @Mixin
     CreateOptions options = new CreateOptions();
 

@@ -4,10 +4,9 @@ import dev.berth.cli.CommandFailure;
 import dev.berth.cli.ExitCodes;
 import dev.berth.daemon.EngineException;
 import dev.berth.daemon.client.EngineClient;
-import dev.berth.oci.json.Json;
+import dev.berth.daemon.api.JsonText;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -21,11 +20,13 @@ import picocli.CommandLine.Spec;
  * as {@code docker run}. A container that cannot start is removed again, leaving nothing behind; the exit code is
  * Docker's: 125 when Berth fails, 126 when the command cannot be invoked, 127 when it is not found.
  */
-@Command(name = "run", description = "Create and run a new container from an image.", mixinStandardHelpOptions = true,
-        sortOptions = false)
+@Command(name = "run", description = "Create and run a new container from an image.", sortOptions = false)
 public final class RunCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+    // only --help: -h is --hostname, as in docker run
+    @picocli.CommandLine.Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
     @Option(names = {"-d", "--detach"}, description = "Run in the background and print the container ID.")
     boolean detach;
     @Mixin
@@ -55,7 +56,8 @@ public final class RunCommand implements Callable<Integer> {
             }
             CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return Json.tree(wait.readAll(), "wait").path("StatusCode").asInt(255);
+                    Integer code = JsonText.intField(new String(wait.readAll(), java.nio.charset.StandardCharsets.UTF_8), "StatusCode");
+                    return code == null ? 255 : code;
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -81,9 +83,12 @@ public final class RunCommand implements Callable<Integer> {
 
     static String create(EngineClient client, CreateOptions options, PrintWriter err) {
         String path = "/containers/create" + (options.name == null ? "" : "?name=" + Api.enc(options.name));
-        try {
-            Map<?, ?> created = client.call("POST", path, options.toRequest(), Map.class);
-            return (String) created.get("Id");
+        try (EngineClient.Response r = client.send("POST", path, new EngineClient.RawJson(options.toRequest().toJson()))) {
+            byte[] body = r.readAll();
+            EngineClient.check(r, body);
+            return JsonText.stringField(new String(body, java.nio.charset.StandardCharsets.UTF_8), "Id");
+        } catch (IOException e) {
+            throw new CommandFailure("cannot talk to the Berth daemon: " + e.getMessage(), ExitCodes.BERTH_FAILED);
         } catch (EngineException e) {
             if (e.kind() == EngineException.Kind.NOT_FOUND && e.getMessage().startsWith("No such image")) {
                 throw new CommandFailure("Unable to find image '" + options.image + "' locally: " + e.getMessage()

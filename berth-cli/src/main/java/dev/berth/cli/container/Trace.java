@@ -10,10 +10,12 @@ final class Trace {
     private Trace() {
     }
 
+    /** The JVM's start, from the runtime's own clock (milliseconds since the epoch). */
+    private static final long JVM_START = ON ? java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime() : 0;
+
     static void mark(String step) {
         if (ON) {
-            long started = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
-            System.err.println("trace " + (System.currentTimeMillis() - started) + " ms " + step);
+            System.err.println("trace " + (System.currentTimeMillis() - JVM_START) + " ms after JVM start: " + step);
         }
     }
 }

@@ -62,6 +62,10 @@ public final class EngineClient {
         }
     }
 
+    /** A body that is JSON text already (written without Jackson, on the start path of `berth run`). */
+    public record RawJson(String text) {
+    }
+
     /** Whether a daemon answers on the socket. */
     public boolean ping() {
         try (Response r = send("GET", "/_ping", null)) {
@@ -76,7 +80,8 @@ public final class EngineClient {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            byte[] body = jsonBody == null ? new byte[0] : Json.canonicalBytes(jsonBody);
+            byte[] body = jsonBody == null ? new byte[0]
+                    : jsonBody instanceof RawJson raw ? raw.text().getBytes(StandardCharsets.UTF_8) : Json.canonicalBytes(jsonBody);
             StringBuilder head = new StringBuilder();
             head.append(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\nHost: berth\r\nConnection: close\r\n");
             if (jsonBody != null) {
