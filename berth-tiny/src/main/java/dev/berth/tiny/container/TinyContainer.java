@@ -94,4 +94,9 @@ public record TinyContainer(Digest manifestDigest, Manifest manifest, TinyConfig
         String v = manifest.annotations() == null ? null : manifest.annotations().get(TinyMediaTypes.ANNOTATION_FLASH);
         return v == null ? 0 : Long.parseLong(v);
     }
+
+    /** What the container needs on a device: the flash recorded at build, the RAM of its checked pipeline. */
+    public ResourceEstimate estimate() {
+        return ResourceEstimate.of(pipeline, flashBytes());
+    }
 }
