@@ -91,4 +91,39 @@ class TinyCommandTest {
         assertThat(devices.exit()).isZero();
         assertThat(devices.out()).contains("nrf52840").contains("256.0 KiB").contains("stm32-nucleo-l4r5zi").contains("640.0 KiB");
     }
+
+    @Test
+    void rollsOutToAFleetAndABadVersionIsRolledBack() throws IOException {
+        Path sine = shared("rune/examples/sine");
+        Path speech = shared("rune/examples/microspeech");
+        assertThat(berth("tiny", "build", "-t", "sine:1", sine.toString()).exit()).isZero();
+        assertThat(berth("tiny", "build", "-t", "speech:2", speech.toString()).exit()).isZero();
+        Path sample = root.resolve("angle.raw");
+        Files.write(sample, new byte[] {0, 0, (byte) 0x80, 0x3f}); // 1.0f
+        Run create = berth("tiny", "fleet", "create", "lab", "--size", "3", "--device", "nrf52840", "--health-input", "RAW=" + sample);
+        assertThat(create.exit()).as(create.err()).isZero();
+        assertThat(create.out()).isEqualTo("Created fleet lab with 3 nrf52840 devices\n");
+
+        Run good = berth("tiny", "rollout", "sine:1", "--fleet", "lab");
+        assertThat(good.exit()).as(good.out() + good.err()).isZero();
+        assertThat(good.out().lines().filter(l -> l.contains(" updated ")).count()).isEqualTo(3);
+
+        // the speech pipeline needs a SOUND sample the fleet's health check does not have: it fails on the canary
+        Run bad = berth("tiny", "rollout", "speech:2", "--fleet", "lab", "--canary", "30%");
+        assertThat(bad.exit()).isEqualTo(1);
+        List<String> rows = bad.out().lines().skip(1).toList();
+        assertThat(rows).hasSize(3);
+        assertThat(rows.getFirst()).contains("rolled-back").contains("no sample input for capability 'audio'");
+        assertThat(rows.subList(1, 3)).allSatisfy(r -> assertThat(r).contains("skipped: the canary devices failed"));
+        assertThat(rows).allSatisfy(r -> assertThat(r).contains(" sine:1 ").contains("healthy"));
+
+        Run status = berth("tiny", "fleet", "status", "lab");
+        assertThat(status.exit()).isZero();
+        assertThat(status.out().lines().skip(1)).hasSize(3).allSatisfy(r -> assertThat(r).contains(" A ").contains("sine:1").contains("healthy"));
+
+        Run rollback = berth("tiny", "rollback", "--fleet", "lab");
+        assertThat(rollback.exit()).isZero();
+        // the canary's slot B holds the failed speech:2, the others' slot B nothing: every device stays on sine:1
+        assertThat(rollback.out().lines().skip(1)).allSatisfy(r -> assertThat(r).contains("sine:1").contains("unchanged"));
+    }
 }
