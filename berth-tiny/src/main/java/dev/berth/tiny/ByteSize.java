@@ -27,12 +27,12 @@ public final class ByteSize {
         return Math.round(value * unit);
     }
 
-    /** A size for messages: bytes below 10 KiB, KiB with one decimal above. */
+    /** A size for messages: bytes below 10 KiB, KiB with one decimal below 1 MiB, MiB with two above. */
     public static String format(long bytes) {
         if (bytes < 10 * 1024) {
             return bytes + " B";
         }
-        if (bytes < 10L * 1024 * 1024) {
+        if (bytes < 1024L * 1024) {
             return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
         }
         return String.format(Locale.ROOT, "%.2f MiB", bytes / (1024.0 * 1024));
