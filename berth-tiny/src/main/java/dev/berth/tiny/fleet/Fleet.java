@@ -117,6 +117,12 @@ public final class Fleet {
         if (canaryPercent < 0 || canaryPercent > 100) {
             throw new TinyException("--canary must be between 0% and 100%, not " + canaryPercent + "%");
         }
+        try (FleetLock lock = FleetLock.acquire(dir, spec.name())) {
+            return rolloutLocked(reference, source, canaryPercent);
+        }
+    }
+
+    private List<UpdateOutcome> rolloutLocked(String reference, ContainerSource source, int canaryPercent) {
         HealthCheck health = healthCheck();
         List<Device> all = devices();
         int canaries = canaryPercent == 0 || canaryPercent == 100 ? all.size()
@@ -137,8 +143,10 @@ public final class Fleet {
 
     /** Every device goes back to its other slot, where that slot holds a container that was healthy. */
     public List<UpdateOutcome> rollback() {
-        HealthCheck health = healthCheck();
-        return inParallel(devices(), d -> d.rollback(health));
+        try (FleetLock lock = FleetLock.acquire(dir, spec.name())) {
+            HealthCheck health = healthCheck();
+            return inParallel(devices(), d -> d.rollback(health));
+        }
     }
 
     /** Each device's state, for the status table. */

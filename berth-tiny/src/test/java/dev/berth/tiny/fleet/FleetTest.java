@@ -228,4 +228,16 @@ class FleetTest {
         assertThat(count(outcomes, UpdateOutcome.Result.UPDATED)).isEqualTo(5);
         everyDeviceRunsAWorkingContainer(fleet, "tiny/app:2");
     }
+
+    @Test
+    void oneRolloutAtATimePerFleet() {
+        Fleet fleet = Fleet.open(fleetDir);
+        try (FleetLock held = FleetLock.acquire(fleetDir, "lab")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> fleet.rollout(repo + ":1", new RegistrySource(), 0))
+                    .isInstanceOf(dev.berth.tiny.TinyException.class)
+                    .hasMessage("another rollout or rollback of fleet 'lab' is running");
+        }
+        assertThat(fleet.status()).allSatisfy(s -> assertThat(s.active()).isNull());
+        assertThat(count(fleet.rollout(repo + ":1", new RegistrySource(), 0), UpdateOutcome.Result.UPDATED)).isEqualTo(5);
+    }
 }
