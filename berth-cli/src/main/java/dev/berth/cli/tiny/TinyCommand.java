@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tiny", description = "Build, run and roll out tiny containers for TinyML devices.",
         mixinStandardHelpOptions = true,
         subcommands = {TinyBuildCommand.class, TinyRunCommand.class, TinyDevicesCommand.class, TinyFleetCommand.class,
-                TinyRolloutCommand.class, TinyRollbackCommand.class})
+                TinyRolloutCommand.class, TinyRollbackCommand.class, TinySignCommand.class, TinySignCommand.Keygen.class})
 public final class TinyCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -53,6 +53,10 @@ public final class TinyFleetCommand implements Runnable {
                 description = "Instruction budget of each WebAssembly block call in the health check (default: ${DEFAULT-VALUE}).")
         long budget = WasmBlock.DEFAULT_INSTRUCTION_BUDGET;
 
+        @Option(names = "--trust-key", paramLabel = "FILE",
+                description = "Ed25519 public key (PEM) every update must be signed with ('berth tiny sign').")
+        Path trustKey;
+
         @Override
         public Integer call() throws Exception {
             return TinyCli.guarded(() -> {
@@ -64,7 +68,7 @@ public final class TinyFleetCommand implements Runnable {
                     }
                     samples.put(input.substring(0, eq), Path.of(input.substring(eq + 1)));
                 }
-                Fleet fleet = Fleet.create(FleetTable.dir(name), name, size, TinyCli.catalog(devices).get(device), samples, budget);
+                Fleet fleet = Fleet.create(FleetTable.dir(name), name, size, TinyCli.catalog(devices).get(device), samples, budget, trustKey);
                 spec.commandLine().getOut().println("Created fleet " + name + " with " + fleet.spec().devices().size() + " " + device + " devices");
                 spec.commandLine().getOut().flush();
                 return 0;

@@ -126,4 +126,27 @@ class TinyCommandTest {
         // the canary's slot B holds the failed speech:2, the others' slot B nothing: every device stays on sine:1
         assertThat(rollback.out().lines().skip(1)).allSatisfy(r -> assertThat(r).contains("sine:1").contains("unchanged"));
     }
+
+    @Test
+    void aFleetWithATrustedKeyRefusesUnsignedContainersAndTakesSignedOnes() throws IOException {
+        Path sine = shared("rune/examples/sine");
+        assertThat(berth("tiny", "build", "-t", "sine:1", sine.toString()).exit()).isZero();
+        Run keygen = berth("tiny", "keygen", root.resolve("release").toString());
+        assertThat(keygen.exit()).as(keygen.err()).isZero();
+        Path sample = root.resolve("angle.raw");
+        Files.write(sample, new byte[] {0, 0, (byte) 0x80, 0x3f});
+        assertThat(berth("tiny", "fleet", "create", "prod", "--size", "2", "--device", "stm32-nucleo-l4r5zi",
+                "--health-input", "rand=" + sample, "--trust-key", root.resolve("release.pub.pem").toString()).exit()).isZero();
+
+        Run unsigned = berth("tiny", "rollout", "sine:1", "--fleet", "prod");
+        assertThat(unsigned.exit()).isEqualTo(1);
+        assertThat(unsigned.out().lines().skip(1)).hasSize(2).allSatisfy(r -> assertThat(r).contains("rejected").contains("it is not signed"));
+
+        Run sign = berth("tiny", "sign", "sine:1", "--key", root.resolve("release.pem").toString());
+        assertThat(sign.exit()).as(sign.err()).isZero();
+        assertThat(sign.out()).startsWith("Signed sine:1: docker.io/library/sine:sha256-").endsWith(".sig\n");
+        Run signed = berth("tiny", "rollout", "sine:1", "--fleet", "prod");
+        assertThat(signed.exit()).as(signed.out()).isZero();
+        assertThat(signed.out().lines().skip(1)).allSatisfy(r -> assertThat(r).contains("updated"));
+    }
 }

@@ -6,6 +6,7 @@ import dev.berth.oci.image.Descriptor;
 import dev.berth.oci.image.Manifest;
 import dev.berth.oci.json.Json;
 import dev.berth.tiny.TinyException;
+import dev.berth.tiny.container.Signatures;
 import dev.berth.tiny.container.TinyContainer;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -87,14 +89,33 @@ public final class Device {
         });
     }
 
-    /** Downloads, verifies and installs a container into the inactive slot, switches to it, and checks its health. */
-    public UpdateOutcome update(String reference, ContainerSource source, HealthCheck health) {
+    /**
+     * Downloads, verifies and installs a container into the inactive slot, switches to it, and checks its health.
+     *
+     * @param trusted the key the container's signature must verify with, or null when none is required
+     */
+    public UpdateOutcome update(String reference, ContainerSource source, HealthCheck health, PublicKey trusted) {
         DeviceState state = state();
         Digest digest;
         try {
             digest = source.resolve(reference);
         } catch (TinyException e) {
             return record(state, UpdateOutcome.Result.REJECTED, "cannot resolve " + reference + ": " + e.getMessage());
+        }
+        if (trusted != null) {
+            try {
+                String signature = Signatures.signatureReference(reference, digest);
+                Digest signatureDigest;
+                try {
+                    signatureDigest = source.resolve(signature);
+                } catch (TinyException e) {
+                    throw new TinyException("it is not signed (no " + signature + ")");
+                }
+                byte[] manifest = verified(signatureDigest, source.manifest(signature, signatureDigest), "signature manifest");
+                Signatures.verify(digest, manifest, d -> source.blob(signature, d.digest()), trusted);
+            } catch (TinyException e) {
+                return record(state, UpdateOutcome.Result.REJECTED, "refused " + reference + ": " + e.getMessage());
+            }
         }
         SlotState current = state.activeSlot();
         if (current != null && current.digest().equals(digest.toString()) && current.healthy()) {

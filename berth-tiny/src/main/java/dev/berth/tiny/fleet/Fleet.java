@@ -4,6 +4,7 @@ import dev.berth.oci.OciException;
 import dev.berth.oci.json.Json;
 import dev.berth.tiny.TinyException;
 import dev.berth.tiny.container.DeviceProfile;
+import dev.berth.tiny.container.Signatures;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,8 +36,10 @@ public final class Fleet {
      * Creates a fleet of {@code size} devices of one profile.
      *
      * @param samples capability key (stage name or kind) to a sample file for the health check
+     * @param trustedKey an Ed25519 public key (PEM) every update must be signed with, or null for none
      */
-    public static Fleet create(Path dir, String name, int size, DeviceProfile profile, Map<String, Path> samples, long budget) {
+    public static Fleet create(Path dir, String name, int size, DeviceProfile profile, Map<String, Path> samples, long budget,
+                               Path trustedKey) {
         if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
             throw new TinyException("invalid fleet name '" + name + "': use letters, digits, '.', '_' and '-'");
         }
@@ -63,7 +66,13 @@ public final class Fleet {
                 Device.create(dir.resolve("devices").resolve(id), new DeviceState(id, profile, null, null, null, "created"));
                 ids.add(id);
             }
-            FleetSpec spec = new FleetSpec(name, ids, stored, budget);
+            String keyFile = null;
+            if (trustedKey != null) {
+                Signatures.readPublic(trustedKey);
+                keyFile = "trusted-key.pem";
+                Files.copy(trustedKey, dir.resolve(keyFile));
+            }
+            FleetSpec spec = new FleetSpec(name, ids, stored, budget, keyFile);
             Files.write(dir.resolve("fleet.json"), Json.canonicalBytes(spec));
             return new Fleet(dir, spec);
         } catch (IOException e) {
@@ -124,10 +133,11 @@ public final class Fleet {
 
     private List<UpdateOutcome> rolloutLocked(String reference, ContainerSource source, int canaryPercent) {
         HealthCheck health = healthCheck();
+        java.security.PublicKey trusted = spec.trustedKey() == null ? null : Signatures.readPublic(dir.resolve(spec.trustedKey()));
         List<Device> all = devices();
         int canaries = canaryPercent == 0 || canaryPercent == 100 ? all.size()
                 : Math.max(1, (int) Math.ceil(all.size() * canaryPercent / 100.0));
-        List<UpdateOutcome> outcomes = new ArrayList<>(inParallel(all.subList(0, canaries), d -> d.update(reference, source, health)));
+        List<UpdateOutcome> outcomes = new ArrayList<>(inParallel(all.subList(0, canaries), d -> d.update(reference, source, health, trusted)));
         boolean canaryOk = outcomes.stream().allMatch(o -> o.result() == UpdateOutcome.Result.UPDATED
                 || o.result() == UpdateOutcome.Result.UNCHANGED);
         for (Device d : all.subList(canaries, all.size())) {
@@ -136,7 +146,7 @@ public final class Fleet {
             }
         }
         if (canaryOk) {
-            outcomes.addAll(inParallel(all.subList(canaries, all.size()), d -> d.update(reference, source, health)));
+            outcomes.addAll(inParallel(all.subList(canaries, all.size()), d -> d.update(reference, source, health, trusted)));
         }
         return outcomes;
     }

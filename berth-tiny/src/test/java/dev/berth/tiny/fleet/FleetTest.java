@@ -9,6 +9,7 @@ import dev.berth.registry.server.RegistryServer;
 import dev.berth.tiny.blocks.WasmBlock;
 import dev.berth.tiny.container.DeviceCatalog;
 import dev.berth.tiny.container.DeviceProfile;
+import dev.berth.tiny.container.Signatures;
 import dev.berth.tiny.container.TinyBuilder;
 import dev.berth.tiny.testing.AffineModel;
 import dev.berth.tiny.testing.WasmBlocks;
@@ -58,7 +59,7 @@ class FleetTest {
         Path sample = root.resolve("sample.raw");
         Files.write(sample, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).array());
         fleetDir = root.resolve("fleets/lab");
-        Fleet.create(fleetDir, "lab", 5, DeviceCatalog.builtIn().get("nrf52840"), Map.of("RAW", sample), 1_000_000);
+        Fleet.create(fleetDir, "lab", 5, DeviceCatalog.builtIn().get("nrf52840"), Map.of("RAW", sample), 1_000_000, null);
     }
 
     @AfterEach
@@ -212,7 +213,7 @@ class FleetTest {
     @Test
     void aContainerThatDoesNotFitTheBoardIsRefusedOnTheDevice() {
         DeviceProfile tiny = new DeviceProfile("speck", "a 64 KiB test board", 512 * 1024, 64 * 1024);
-        Fleet small = Fleet.create(root.resolve("fleets/small"), "small", 2, tiny, Map.of(), WasmBlock.DEFAULT_INSTRUCTION_BUDGET);
+        Fleet small = Fleet.create(root.resolve("fleets/small"), "small", 2, tiny, Map.of(), WasmBlock.DEFAULT_INSTRUCTION_BUDGET, null);
         List<UpdateOutcome> outcomes = small.rollout(repo + ":1", new RegistrySource(), 0);
         assertThat(outcomes).allSatisfy(o -> {
             assertThat(o.result()).isEqualTo(UpdateOutcome.Result.REJECTED);
@@ -239,5 +240,42 @@ class FleetTest {
         }
         assertThat(fleet.status()).allSatisfy(s -> assertThat(s.active()).isNull());
         assertThat(count(fleet.rollout(repo + ":1", new RegistrySource(), 0), UpdateOutcome.Result.UPDATED)).isEqualTo(5);
+    }
+
+    @Test
+    void aFleetWithATrustedKeyTakesOnlyContainersSignedWithIt() throws IOException {
+        Path pub = root.resolve("fleet.pub.pem");
+        Path key = root.resolve("fleet.pem");
+        Signatures.generate(key, pub);
+        Path otherKey = root.resolve("attacker.pem");
+        Signatures.generate(otherKey, root.resolve("attacker.pub.pem"));
+        Path sample = root.resolve("sample.raw");
+        Fleet signed = Fleet.create(root.resolve("fleets/signed"), "signed", 3, DeviceCatalog.builtIn().get("nrf52840"),
+                Map.of("RAW", sample), 1_000_000, pub);
+        RegistrySource source = new RegistrySource();
+
+        List<UpdateOutcome> unsigned = signed.rollout(repo + ":1", source, 0);
+        assertThat(unsigned).allSatisfy(o -> {
+            assertThat(o.result()).isEqualTo(UpdateOutcome.Result.REJECTED);
+            assertThat(o.detail()).contains("it is not signed");
+        });
+
+        publishSignature("1", key);
+        List<UpdateOutcome> good = signed.rollout(repo + ":1", source, 0);
+        assertThat(count(good, UpdateOutcome.Result.UPDATED)).as(good.toString()).isEqualTo(3);
+        everyDeviceRunsAWorkingContainer(signed, repo + ":1");
+
+        publishSignature("2", otherKey);
+        List<UpdateOutcome> forged = signed.rollout(repo + ":2", source, 0);
+        assertThat(forged).allSatisfy(o -> assertThat(o.detail()).contains("does not verify with the fleet's trusted key"));
+        everyDeviceRunsAWorkingContainer(signed, repo + ":1");
+    }
+
+    private void publishSignature(String version, Path key) {
+        String local = Signatures.sign(store, "tiny/app:" + version, key);
+        String tag = local.substring(local.lastIndexOf(':') + 1);
+        try (RegistryClient client = RegistryClient.withDefaults()) {
+            client.push(store, local, Reference.parse(repo + ":" + tag), TransferListener.none());
+        }
     }
 }
