@@ -67,6 +67,15 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /** {@code java … dev.berth.daemon.Daemon ROOT [SOCKET]}: the daemon without the CLI (tests start it this way). */
+    public static void main(String[] args) throws InterruptedException {
+        Path root = Path.of(args[0]);
+        Daemon daemon = start(root, args.length > 1 ? Path.of(args[1]) : defaultSocket(root));
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "berth-daemon-shutdown"));
+        System.err.println("berth daemon: serving " + root + " on " + daemon.socket());
+        daemon.join();
+    }
+
     public static Path defaultSocket(Path root) {
         // the built-in default, not $BERTH_ROOT: a root chosen by the environment gets a socket of its own
         Path builtIn = "root".equals(System.getProperty("user.name")) ? Path.of("/var/lib/berth")

@@ -35,8 +35,11 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Trace.mark("run: parsed");
         EngineClient client = DaemonConnection.client();
+        Trace.mark("run: daemon found");
         String id = create(client, options, err);
+        Trace.mark("run: created");
         if (detach) {
             startOrRemove(client, id);
             out.println(id);
@@ -44,7 +47,8 @@ public final class RunCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         // register the wait before starting, so that even an instant exit is seen (Docker's next-exit condition)
-        EngineClient.Response wait = client.send("POST", "/containers/" + id + "/wait?condition=next-exit", null);
+        String condition = options.rm ? "removed" : "next-exit";
+        EngineClient.Response wait = client.send("POST", "/containers/" + id + "/wait?condition=" + condition, null);
         try (wait) {
             if (wait.status >= 400) {
                 EngineClient.check(wait, wait.readAll());
@@ -56,11 +60,16 @@ public final class RunCommand implements Callable<Integer> {
                     throw new java.io.UncheckedIOException(e);
                 }
             }, runnable -> Thread.ofVirtual().start(runnable));
-            startOrRemove(client, id);
-            try (EngineClient.Response logs = client.send("GET", "/containers/" + id + "/logs?follow=1&stdout=1&stderr=1", null)) {
-                if (logs.status < 400) {
-                    RawStream.copy(logs.body, out, err);
+            EngineClient.Response attach = client.send("POST", "/containers/" + id + "/attach?stream=1&stdout=1&stderr=1", null);
+            try (attach) {
+                if (attach.status >= 400) {
+                    EngineClient.check(attach, attach.readAll());
                 }
+                Trace.mark("run: attached");
+                startOrRemove(client, id);
+                Trace.mark("run: started");
+                RawStream.copy(attach.body, out, err);
+                Trace.mark("run: output ended");
             }
             try {
                 return status.get();

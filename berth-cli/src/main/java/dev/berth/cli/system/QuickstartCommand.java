@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true)
 public final class QuickstartCommand implements Callable<Integer> {
     static final String IMAGE = "berth-quickstart/busybox:latest";
-    private static final List<String> APPLETS = List.of("sh", "echo", "ls", "cat", "uname", "wget", "env");
+    private static final List<String> APPLETS = List.of("sh", "echo", "ls", "cat", "uname", "wget", "env", "httpd");
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -65,6 +65,11 @@ public final class QuickstartCommand implements Callable<Integer> {
             step(out, "load", "-i", archive.toString());
             step(out, "images", "berth-quickstart/busybox");
 
+            // The image as a container, with a memory limit the kernel enforces (the daemon starts on demand)
+            step(out, "run", "--rm", "--memory", "64m", "--network", "none", IMAGE, "sh", "-c",
+                    "cat /etc/motd; echo \"memory limit: $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null"
+                            + " || cat /sys/fs/cgroup/memory.max) bytes\"");
+
             // A private registry on loopback, in this process: push the image, forget it, pull it back.
             Path registryRoot = work.resolve("registry");
             dev.berth.cli.JettyLogging.warningsOnly();
@@ -84,7 +89,10 @@ public final class QuickstartCommand implements Callable<Integer> {
             }
             step(out, "system", "check");
             out.println();
-            out.println("Done: the image went through the store, a docker-compatible archive, a registry and back.");
+            out.println("Done: the image ran as a container, and went through the store, a docker-compatible archive, a registry"
+                    + " and back.");
+            out.println("Next: `berth run -d -p 127.0.0.1:8081:80 " + IMAGE + " httpd -f -p 80 -h /etc`, then `berth ps`,"
+                    + " `berth logs`, `berth stats --no-stream`. The engine daemon keeps running for the next commands.");
             out.flush();
             return 0;
         } finally {

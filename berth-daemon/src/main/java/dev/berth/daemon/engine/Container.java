@@ -21,6 +21,8 @@ final class Container {
     /** Set while a restart is scheduled, so that stop or rm can cancel it. */
     volatile Thread restartTimer;
     volatile Thread healthChecker;
+    /** Clients attached to the output (berth run): auto-remove waits until they have read everything. */
+    final java.util.concurrent.atomic.AtomicInteger attached = new java.util.concurrent.atomic.AtomicInteger();
     /** Starts since the last manual start, for the restart back-off. */
     volatile long lastStartNanos;
 
@@ -47,9 +49,12 @@ final class Container {
         return s.running();
     }
 
-    /** Replaces and persists the state; callers hold {@link #lock}. */
+    /**
+     * Replaces and persists the state; callers hold {@link #lock}. Atomic but not fsynced: a start rewrites it several
+     * times, and after a power loss every container has stopped anyway and is settled from conmon's files.
+     */
     void update(StoredState next) {
-        AtomicFiles.write(files.state(), Json.canonicalBytes(next));
+        AtomicFiles.replace(files.state(), Json.canonicalBytes(next));
         state = next;
     }
 
@@ -69,9 +74,15 @@ final class Container {
             exitWaiters.clear();
         }
         waiting.forEach(f -> f.complete(code));
+        // followers of the log (attach, logs -f) watch this directory: a change wakes them to see the exit now
+        AtomicFiles.replace(files.dir().resolve("last-exit"), Integer.toString(code).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** Completed once the container is removed: what `wait --condition removed` (a `run --rm`) waits for. */
+    final CompletableFuture<Integer> removal = new CompletableFuture<>();
+
     void removed() {
+        removal.complete(state.state().exitCode());
         List<CompletableFuture<Integer>> waiting;
         synchronized (exitWaiters) {
             waiting = new ArrayList<>(exitWaiters);

@@ -59,6 +59,44 @@ public final class ContainerIo {
         reader.follow(query, sink, () -> engine.isLive(c));
     }
 
+    /**
+     * The container's output from its next start to its next exit, as {@code docker attach} before {@code start}: the
+     * log is followed from its beginning until the exit is recorded and everything written has been sent.
+     */
+    public void attach(String idOrName, Consumer<LogLine> sink, Runnable attachedCallback) {
+        Container c = engine.get(idOrName);
+        java.util.concurrent.CompletableFuture<Integer> exit = c.nextExit();
+        c.attached.incrementAndGet();
+        try {
+            attachedCallback.run();
+            LogReader reader = new LogReader(c.files.log(), LogOptions.of(c.record.hostConfig().logConfig()).maxFiles());
+            reader.follow(LogQuery.ALL, sink, () -> !exit.isDone());
+        } finally {
+            c.attached.decrementAndGet();
+        }
+    }
+
+    /** Whether a path exists in the container and is a directory: {"name", "exists", "directory"}. */
+    public Map<String, Object> statPath(String idOrName, String path) {
+        var st = Archives.stat(engine, engine.get(idOrName), checkPath(path));
+        return Map.of("name", st.name(), "exists", st.exists(), "directory", st.directory());
+    }
+
+    public void readArchive(String idOrName, String path, java.io.OutputStream out) {
+        Archives.read(engine, engine.get(idOrName), checkPath(path), out);
+    }
+
+    public void writeArchive(String idOrName, String path, java.io.InputStream tar) {
+        Archives.write(engine, engine.get(idOrName), checkPath(path), tar);
+    }
+
+    private static String checkPath(String path) {
+        if (path == null || !path.startsWith("/")) {
+            throw new EngineException(Kind.INVALID, "the path in the container must be absolute: " + path);
+        }
+        return path;
+    }
+
     public String createExec(String idOrName, ExecRequest request) {
         Container c = engine.get(idOrName);
         if (request.cmd() == null || request.cmd().isEmpty()) {

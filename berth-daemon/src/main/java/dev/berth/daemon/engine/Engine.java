@@ -135,7 +135,7 @@ public final class Engine implements AutoCloseable {
             try {
                 Files.createDirectories(files.dir());
                 Files.createDirectories(files.persist());
-                AtomicFiles.write(files.record(), Json.canonicalBytes(record));
+                AtomicFiles.replace(files.record(), Json.canonicalBytes(record));
                 Container container = new Container(record, files, new StoredState(new ContainerState("created", false,
                         false, false, false, false, 0, 0, "", ContainerState.NEVER, ContainerState.NEVER, null),
                         0, 0, false, null, false));
@@ -288,11 +288,15 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Waits for a container: with condition "next-exit" for its next exit, otherwise ("not-running") returns at once
-     * when it is not running. Returns the exit code.
+     * Waits for a container, as Docker's conditions: "next-exit" for its next exit, "removed" until it is removed
+     * (what `run --rm` waits for, so that it returns only once nothing is left), otherwise ("not-running") returns at
+     * once when it is not running. Returns the exit code.
      */
     public CompletableFuture<Integer> waitFor(String idOrName, String condition) {
         Container c = get(idOrName);
+        if ("removed".equals(condition)) {
+            return c.removal;
+        }
         c.lock.lock();
         try {
             if (!"next-exit".equals(condition) && !c.running() && !c.status().restarting()) {
@@ -383,10 +387,11 @@ public final class Engine implements AutoCloseable {
 
     // ---- exits, restarts
 
-    /** An exit file, named by the container's short ID (see {@link Lifecycle#exitFile}). */
+    /** An exit file, named by the container's ID. */
     private void onExitFile(String name) {
-        Container c = containers.values().stream().filter(x -> Lifecycle.monitorId(x.id()).equals(name)).findFirst().orElse(null);
+        Container c = containers.get(name);
         if (c == null) {
+            LOG.log(System.Logger.Level.INFO, "exit file " + name + " belongs to no container: removed");
             AtomicFiles.deleteQuietly(paths.exits().resolve(name)); // a container removed while no engine watched
             return;
         }
@@ -435,6 +440,16 @@ public final class Engine implements AutoCloseable {
                 c.lock.unlock();
             }
         } else if (host.autoRemove()) {
+            // an attached `berth run` is still reading the last of the output: removing now would take the log away
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (c.attached.get() > 0 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             try {
                 remove(c.id(), true);
             } catch (EngineException e) {
@@ -490,6 +505,14 @@ public final class Engine implements AutoCloseable {
                     LOG.log(System.Logger.Level.WARNING, "restarting " + c.id() + " failed: " + e.getMessage());
                 }
             }
+        }
+    }
+
+    /** Removes this root's bridge (its device, firewall chains and state) when no container is attached to it. */
+    public void removeBridgeIfUnused() {
+        var bridge = runtime.bridgeIfUsed();
+        if (bridge != null && bridge.attachments().isEmpty()) {
+            bridge.remove();
         }
     }
 

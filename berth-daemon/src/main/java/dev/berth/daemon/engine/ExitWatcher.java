@@ -78,7 +78,8 @@ final class ExitWatcher implements AutoCloseable {
     }
 
     private void deliver(String id) {
-        if (id.startsWith(".")) {
+        // conmon writes ID.XXXXXX and renames it to ID: only finished exit files (64 hex digits) are ours to read
+        if (!id.matches("[0-9a-f]{64}")) {
             return;
         }
         try {

@@ -46,16 +46,9 @@ final class Lifecycle {
         this.engine = engine;
     }
 
-    /**
-     * conmon names the exit file after the container's UUID, which Berth gives as the short ID (the full one would
-     * make conmon's attach socket path longer than a Unix socket path may be).
-     */
+    /** conmon names the exit file after the container ID it was given with -c. */
     static Path exitFile(Engine engine, String id) {
-        return engine.paths.exits().resolve(monitorId(id));
-    }
-
-    static String monitorId(String id) {
-        return id.length() > 12 ? id.substring(0, 12) : id;
+        return engine.paths.exits().resolve(id);
     }
 
     static String cgroupsPath(String id) {
@@ -102,7 +95,9 @@ final class Lifecycle {
     private void startSteps(Container c, HostConfig host, boolean bridged, List<PortMapping> ports) {
         ContainerFiles f = c.files;
         String id = c.id();
+        long t0 = System.nanoTime();
         List<Path> lowers = engine.snapshots.lowerDirectories(engine.images, engine.imageOf(c));
+        trace(t0, "layers");
         try {
             Files.createDirectories(f.upper());
             Files.createDirectories(f.work());
@@ -117,6 +112,7 @@ final class Lifecycle {
         }
         c.update(c.state().withMounted(true));
         Mounts.overlay(lowers, f.upper(), f.work(), f.rootfs());
+        trace(t0, "mounted");
         var config = c.record.config();
         try {
             HostFiles.writeHostname(f.hostname(), config.hostname());
@@ -143,8 +139,10 @@ final class Lifecycle {
                 cgroupsPath(id), host.securityOpt().contains("no-new-privileges") || host.securityOpt().contains("no-new-privileges:true"),
                 Map.of("dev.berth.container.name", c.record.name()));
         RuntimeSpecWriter.write(spec, f.bundle());
+        trace(t0, "bundle written");
         LogOptions logs = LogOptions.of(host.logConfig());
         Conmon.Created created = engine.runtime.conmon().create(id, c.record.name(), f.monitor(), logs.maxSize());
+        trace(t0, "created by conmon and runc");
         c.update(c.state().withMonitorPid(created.monitorPid()));
         if (bridged) {
             Attachment a = engine.runtime.bridge().attach(id, c.record.name(), created.containerPid(), ports);
@@ -155,11 +153,21 @@ final class Lifecycle {
             refreshHosts();
         }
         engine.runtime.runc().start(id);
+        trace(t0, "runc start");
         ContainerState.Health health = config.healthcheck() == null ? null
                 : new ContainerState.Health("starting", 0, List.of());
         c.update(c.state().withState(StateChanges.running(c.status(), created.containerPid(), health)));
         HealthChecker.startFor(engine, c);
         LogRotation.startFor(c, logs);
+    }
+
+    private static final boolean TRACE = "1".equals(System.getenv("BERTH_TRACE"));
+
+    /** With BERTH_TRACE=1 in the daemon's environment: how long each step of a start took. */
+    private static void trace(long t0, String step) {
+        if (TRACE) {
+            System.err.printf("trace start %.1f ms %s%n", (System.nanoTime() - t0) / 1e6, step);
+        }
     }
 
     static List<PortMapping> portMappings(HostConfig host) {
@@ -218,6 +226,7 @@ final class Lifecycle {
                     return; // conmon is still writing it: the next event or rescan brings it back
                 }
                 if (!c.running()) {
+                    LOG.log(System.Logger.Level.INFO, "exit of " + c.id() + " while " + c.status().status() + ": discarded");
                     AtomicFiles.deleteQuietly(exitFile); // the end of a start that was rolled back
                     return;
                 }
@@ -361,8 +370,16 @@ final class Lifecycle {
                         }
                         continue;
                     }
-                    // the monitor died with the container and left no status: Docker reports such an end as 255
-                    settleEnd(c, 255, false, "the container's monitor ended without recording an exit status");
+                    // conmon also keeps the status in the persist directory: use it when the exit file is gone
+                    Path persisted = c.files.persist().resolve("exit");
+                    boolean oom = Files.exists(c.files.persist().resolve("oom"));
+                    String text = Files.exists(persisted) ? readQuietly(persisted) : "";
+                    if (!text.isEmpty()) {
+                        settleEnd(c, parseCode(text), oom, "");
+                    } else {
+                        // the monitor died with the container and left no status: Docker reports such an end as 255
+                        settleEnd(c, 255, oom, "the container's monitor ended without recording an exit status");
+                    }
                 } else if (c.state().mounted() || c.state().network() != null || c.state().monitorPid() != 0) {
                     release(c);
                     c.update(c.state().withMonitorPid(0).withMounted(false).withNetwork(null));
@@ -403,6 +420,22 @@ final class Lifecycle {
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot list " + root + ": " + e.getMessage());
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static int parseCode(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return 255;
         }
     }
 

@@ -52,7 +52,7 @@ final class Runtime {
         if (b == null) {
             synchronized (this) {
                 if (bridge == null) {
-                    bridge = BridgeNetwork.open(NetworkConfig.defaultBridge(paths.root()));
+                    bridge = BridgeNetwork.open(bridgeConfig(paths.root()));
                 }
                 b = bridge;
             }
@@ -65,10 +65,23 @@ final class Runtime {
         if (bridge != null) {
             return bridge;
         }
-        if (java.nio.file.Files.exists(NetworkConfig.defaultBridge(paths.root()).stateDir())) {
+        if (java.nio.file.Files.exists(bridgeConfig(paths.root()).stateDir())) {
             return bridge();
         }
         return null;
+    }
+
+    /**
+     * The bridge of this root: berth0 for the built-in root (/var/lib/berth), otherwise a device named from a hash of
+     * the root's path, so that two Berth roots on one host (a test's and the user's) never share a bridge.
+     */
+    static NetworkConfig bridgeConfig(java.nio.file.Path root) {
+        NetworkConfig base = NetworkConfig.defaultBridge(root);
+        if (root.toAbsolutePath().normalize().equals(java.nio.file.Path.of("/var/lib/berth"))) {
+            return base;
+        }
+        return new NetworkConfig(base.name(), "berth" + EnginePaths.shortHash(root.toAbsolutePath().normalize().toString())
+                .substring(0, 8), null, base.stateDir());
     }
 
     void signal(String id, String signal, boolean all) {

@@ -81,7 +81,8 @@ final class ApiHandler extends Handler.Abstract {
             case "GET _ping", "HEAD _ping" -> text(response, callback, 200, "OK");
             case "GET version" -> json(response, callback, 200, Map.of("Version", Version.berth(), "ApiVersion", "1.43",
                     "Os", "linux", "Arch", System.getProperty("os.arch"), "Pid", ProcessHandle.current().pid()));
-            case "GET containers", "POST containers", "DELETE containers" -> containers(method, p, query, request, response, callback);
+            case "GET containers", "POST containers", "DELETE containers", "PUT containers", "HEAD containers" ->
+                    containers(method, p, query, request, response, callback);
             case "POST exec", "GET exec" -> exec(method, p, request, response, callback);
             default -> error(response, callback, 404, "page not found: " + method + " " + path, 125);
         }
@@ -144,6 +145,32 @@ final class ApiHandler extends Handler.Abstract {
                 callback.succeeded();
             }
             case "GET logs" -> streams.logs(id, query, response, callback);
+            case "POST attach" -> streams.attach(id, response, callback);
+            case "HEAD archive" -> {
+                // Docker's form: the path's details in a header, base64 JSON
+                Map<String, Object> stat = streams.io.statPath(id, query.getValue("path"));
+                response.setStatus(Boolean.TRUE.equals(stat.get("exists")) ? 200 : 404);
+                response.getHeaders().put("X-Docker-Container-Path-Stat",
+                        java.util.Base64.getEncoder().encodeToString(Json.canonicalBytes(stat)));
+                response.write(true, null, callback);
+            }
+            case "GET archive" -> {
+                if (flag(query, "stat")) {
+                    json(response, callback, 200, streams.io.statPath(id, query.getValue("path")));
+                    return;
+                }
+                streams.io.statPath(id, query.getValue("path")); // a 404 before the stream starts
+                response.setStatus(200);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-tar");
+                OutputStream out = Content.Sink.asOutputStream(response);
+                streams.io.readArchive(id, query.getValue("path"), out);
+                out.close();
+                callback.succeeded();
+            }
+            case "PUT archive" -> {
+                streams.io.writeArchive(id, query.getValue("path"), Content.Source.asInputStream(request));
+                empty(response, callback, 200);
+            }
             case "GET stats" -> json(response, callback, 200, streams.io.stats(id));
             case "GET top" -> json(response, callback, 200, streams.io.top(id));
             case "POST exec" -> {

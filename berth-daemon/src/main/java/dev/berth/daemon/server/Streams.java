@@ -40,7 +40,7 @@ final class Streams {
         Instant now = Instant.now();
         String tailText = query.getValue("tail");
         int tail = tailText == null || tailText.isEmpty() || tailText.equals("all") ? -1 : parseTail(tailText);
-        LogQuery q = new LogQuery(tail, LogTimes.parse(query.getValue("since"), now), LogTimes.parse(query.getValue("until"), now));
+        LogQuery q = new LogQuery(tail, time(query.getValue("since"), now), time(query.getValue("until"), now));
         io.resolve(id);
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, MEDIA_TYPE);
@@ -75,6 +75,33 @@ final class Streams {
         callback.succeeded();
     }
 
+    void attach(String id, Response response, Callback callback) throws IOException {
+        io.resolve(id);
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, MEDIA_TYPE);
+        OutputStream out = Content.Sink.asOutputStream(response);
+        try {
+            io.attach(id, line -> {
+                try {
+                    frame(out, line.stream() == LogLine.Stream.STDOUT ? 1 : 2, line.content(), 0, line.content().length);
+                    out.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, () -> {
+                try {
+                    out.flush(); // headers now: the client starts the container only after it is attached
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        out.close();
+        callback.succeeded();
+    }
+
     void startExec(String execId, Response response, Callback callback) throws IOException {
         io.exec(execId);
         response.setStatus(200);
@@ -84,6 +111,17 @@ final class Streams {
         io.startExec(execId, new FramingStream(out, 1), new FramingStream(out, 2));
         out.close();
         callback.succeeded();
+    }
+
+    private static Instant time(String value, Instant now) {
+        if (value == null || value.isEmpty() || value.equals("0")) {
+            return null; // Docker's clients send since=0 for "from the start"
+        }
+        try {
+            return LogTimes.parse(value, now);
+        } catch (dev.berth.runtime.ContainerException e) {
+            throw new EngineException(EngineException.Kind.INVALID, e.getMessage());
+        }
     }
 
     private static int parseTail(String text) {

@@ -82,6 +82,52 @@ final class SafeRoot {
         return join(resolved);
     }
 
+    /**
+     * Like {@link #directory} without creating anything, but the last component may be any file: every symlink on the
+     * way, the last one included, is followed inside the root. Null when something on the way is missing.
+     */
+    Path directoryOrFile(List<String> components, String entry) throws IOException {
+        Deque<String> todo = new ArrayDeque<>(components);
+        List<String> resolved = new ArrayList<>();
+        int links = 0;
+        while (!todo.isEmpty()) {
+            String part = todo.removeFirst();
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (!resolved.isEmpty()) {
+                    resolved.removeLast();
+                }
+                continue;
+            }
+            Path path = join(resolved).resolve(part);
+            BasicFileAttributes attributes = lstat(path);
+            if (attributes == null) {
+                return null;
+            }
+            if (attributes.isSymbolicLink()) {
+                if (++links > MAX_SYMLINKS) {
+                    throw new OciException("cannot resolve '" + entry + "': too many levels of symlinks");
+                }
+                String target = Files.readSymbolicLink(path).toString();
+                if (target.startsWith("/")) {
+                    resolved.clear();
+                }
+                String[] parts = target.split("/");
+                for (int i = parts.length - 1; i >= 0; i--) {
+                    todo.addFirst(parts[i]);
+                }
+                continue;
+            }
+            if (!attributes.isDirectory() && !todo.isEmpty()) {
+                return null; // a file in the middle of the path
+            }
+            resolved.add(part);
+        }
+        return join(resolved);
+    }
+
     private Path join(List<String> parts) {
         Path path = root;
         for (String part : parts) {

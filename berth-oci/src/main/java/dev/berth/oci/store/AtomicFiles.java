@@ -33,6 +33,23 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Replaces {@code target} atomically (a reader sees the old or the new content, never a mix) without waiting
+     * for the disk: for state rewritten many times a second, where an fsync per change would dominate. After a power
+     * loss the file may hold an earlier version; ext4 and XFS flush the data before a rename over an existing file.
+     */
+    public static void replace(Path target, byte[] content) {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            Files.write(tmp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new OciException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Renames atomically (replacing the target) and makes the rename itself durable. */
     public static void moveDurably(Path source, Path target) throws IOException {
         try {

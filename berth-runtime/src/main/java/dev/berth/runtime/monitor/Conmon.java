@@ -75,7 +75,11 @@ public final class Conmon {
         // Opened read-write, the named pipe never blocks the open and never reports end-of-file: conmon's message is
         // read line by line instead.
         try (FileChannel sync = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            // conmon's output goes to a file, not a pipe: its daemonized child keeps inherited descriptors open until
+            // runc create is done, so reading a pipe to its end would wait for the whole create
+            Path launchLog = files.bundle().resolve("conmon.out");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(launchLog.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Map<String, String> env = builder.environment();
             env.put("_OCI_SYNCPIPE", "3");
@@ -88,10 +92,10 @@ public final class Conmon {
                     message.completeExceptionally(e);
                 }
             });
-            String launchOutput = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             int launcherExit = launcher.waitFor();
             if (launcherExit != 0) {
                 reader.interrupt();
+                String launchOutput = Files.exists(launchLog) ? Files.readString(launchLog).strip() : "";
                 throw new ContainerException("conmon failed to start: " + (launchOutput.isEmpty() ? "exit status " + launcherExit : launchOutput));
             }
             String line;
