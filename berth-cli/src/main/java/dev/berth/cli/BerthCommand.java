@@ -92,6 +92,7 @@ public final class BerthCommand implements Runnable {
         m.put("top", dev.berth.cli.container.TopCommand::new);
         m.put("container", dev.berth.cli.container.ContainerCommand::new);
         m.put("cp", dev.berth.cli.container.CpCommand::new);
+        m.put("tiny", dev.berth.cli.tiny.TinyCommand::new);
         return m;
     }
 
