@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true)
 public final class QuickstartCommand implements Callable<Integer> {
     static final String IMAGE = "berth-quickstart/busybox:latest";
+    private static final String TINY = "berth-quickstart/speech:1.0";
     private static final List<String> APPLETS = List.of("sh", "echo", "ls", "cat", "uname", "wget", "env", "httpd");
 
     @Spec
@@ -88,9 +89,10 @@ public final class QuickstartCommand implements Callable<Integer> {
                 step(out, "images", "berth-quickstart/busybox");
             }
             step(out, "system", "check");
+            tinyContainer(out);
             out.println();
             out.println("Done: the image ran as a container, and went through the store, a docker-compatible archive, a registry"
-                    + " and back.");
+                    + " and back; a tiny container was built for a microcontroller, run, and rolled out to a simulated fleet.");
             out.println("Next: `berth run -d -p 127.0.0.1:8081:80 " + IMAGE + " httpd -f -p 80 -h /etc`, then `berth ps`,"
                     + " `berth logs`, `berth stats --no-stream`. The engine daemon keeps running for the next commands.");
             out.flush();
@@ -100,6 +102,37 @@ public final class QuickstartCommand implements Callable<Integer> {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /**
+     * The tiny-container part: Rune's micro-speech pipeline from the shared TinyML data beside the repository
+     * (../shared/tinyml, or $BERTH_TINYML), built for an nRF52840, run on a clip, rolled out to a simulated fleet.
+     */
+    private void tinyContainer(PrintWriter out) throws java.io.IOException {
+        String env = System.getenv("BERTH_TINYML");
+        Path tinyml = env != null && !env.isBlank() ? Path.of(env) : Path.of("..", "shared", "tinyml").toAbsolutePath().normalize();
+        Path example = tinyml.resolve("rune/examples/microspeech");
+        Path clips = example.resolve("data/up");
+        if (!Files.isDirectory(clips)) {
+            out.println();
+            out.println("(tiny containers skipped: the micro-speech example is not at " + example
+                    + "; set BERTH_TINYML to the shared tinyml folder)");
+            return;
+        }
+        Path clip;
+        try (var files = Files.list(clips)) {
+            clip = files.filter(f -> f.toString().endsWith(".wav")).sorted().findFirst().orElse(null);
+        }
+        if (clip == null) {
+            out.println();
+            out.println("(tiny containers skipped: no .wav clip in " + clips + ")");
+            return;
+        }
+        String fleet = "quickstart-" + Long.toHexString(System.nanoTime() & 0xffffff);
+        step(out, "tiny", "build", "-t", TINY, "--device", "nrf52840", example.toString());
+        step(out, "tiny", "run", TINY, "--input", "audio=" + clip);
+        step(out, "tiny", "fleet", "create", fleet, "--size", "3", "--device", "nrf52840", "--health-input", "SOUND=" + clip);
+        step(out, "tiny", "rollout", TINY, "--fleet", fleet, "--canary", "34%");
     }
 
     private void step(PrintWriter out, String... args) {
