@@ -99,6 +99,7 @@ class ContainerCommandsTest {
         assertThat(stop.exit()).isZero();
         assertThat(stop.out()).isEqualTo("sleeper\n");
         assertThat(berth("container", "inspect", "sleeper").out()).contains("\"Status\" : \"exited\"").contains("\"ExitCode\" : 137");
+        assertThat(berth("inspect", "sleeper").out()).as("inspect finds containers too").contains("\"Name\" : \"/sleeper\"");
         assertThat(berth("rm", "sleeper").exit()).isZero();
         InProcessBerth.Run again = berth("rm", "sleeper");
         assertThat(again.exit()).isEqualTo(1);

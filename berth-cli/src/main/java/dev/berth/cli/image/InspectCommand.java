@@ -20,13 +20,24 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code berth inspect IMAGE...}: a JSON array with Docker's image fields, plus the OCI manifest and root descriptor. */
-@Command(name = "inspect", description = "Show details of images as JSON.", mixinStandardHelpOptions = true)
+@Command(name = "inspect", description = "Show details of images or containers as JSON.", mixinStandardHelpOptions = true)
 public final class InspectCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE")
     List<String> images;
+
+    private static Object containerNamed(String name) {
+        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+            return null; // not a container name or ID
+        }
+        try {
+            return dev.berth.cli.container.ContainerCommand.inspectIfContainer(name);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
 
     @Override
     public Integer call() {
@@ -37,7 +48,13 @@ public final class InspectCommand implements Callable<Integer> {
             try {
                 results.add(describe(store, store.resolve(name)));
             } catch (OciException e) {
-                errors.add(e.getMessage());
+                // as docker inspect: a name that is no image may be a container
+                Object container = containerNamed(name);
+                if (container != null) {
+                    results.add(container);
+                } else {
+                    errors.add(e.getMessage());
+                }
             }
         }
         PrintWriter out = spec.commandLine().getOut();
