@@ -264,4 +264,26 @@ class EngineTest {
         f.engine.stop(ignoring, 1);
         assertThat(f.engine.inspect(ignoring).state().exitCode()).isEqualTo(137);
     }
+
+    @Test
+    void logsRotateAtMaxSizeKeepingMaxFileFiles() throws Exception {
+        HostConfig host = new HostConfig(null, null, false, 0, 0, null, "none", null, null, false,
+                new HostConfig.LogConfig("k8s-file", Map.of("max-size", "2k", "max-file", "3")), null);
+        Finished r = f.run(EngineFixture.request(host, "sh", "-c", "for i in $(seq 1 400); do echo line $i; sleep 0.002; done"));
+        assertThat(r.exitCode()).isZero();
+        Path log = Path.of(f.engine.inspect(r.id()).logPath());
+        assertThat(Files.size(log)).isLessThanOrEqualTo(2048);
+        assertThat(log.resolveSibling(log.getFileName() + ".1")).exists();
+        assertThat(log.resolveSibling(log.getFileName() + ".3")).doesNotExist();
+        StringBuilder all = new StringBuilder();
+        f.io.logs(r.id(), dev.berth.runtime.logs.LogQuery.ALL, false, l -> all.append(new String(l.content(), StandardCharsets.UTF_8)));
+        List<String> lines = List.of(all.toString().split("\n"));
+        assertThat(lines.getLast()).isEqualTo("line 400");
+        // consecutive to the end: nothing lost between the kept files
+        int first = Integer.parseInt(lines.getFirst().substring(5));
+        for (int i = 0; i < lines.size(); i++) {
+            assertThat(lines.get(i)).isEqualTo("line " + (first + i));
+        }
+        assertThat(first).isGreaterThan(1); // the oldest files were dropped
+    }
 }
