@@ -72,10 +72,30 @@ class ContainerCommandsTest {
     }
 
     @Test
-    void anUnknownImageIs125() {
-        InProcessBerth.Run r = berth("run", "--rm", "cli-test/nothing-here:1", "true");
-        assertThat(r.exit()).isEqualTo(125);
-        assertThat(r.err()).contains("Unable to find image 'cli-test/nothing-here:1'");
+    void anImageThatIsNotHereIsPulledAndOneThatCannotBePulledIs125() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        InProcessBerth.Run missing = berth("run", "--rm", "127.0.0.1:" + closedPort + "/nothing-here:1", "true");
+        assertThat(missing.exit()).isEqualTo(125);
+        assertThat(missing.err()).contains("Unable to find image '127.0.0.1:" + closedPort + "/nothing-here:1' locally");
+
+        Path registryRoot = Files.createTempDirectory(Path.of("/tmp"), "berth-cli-registry-");
+        try (var registry = dev.berth.registry.server.RegistryServer.start(
+                new dev.berth.registry.server.RegistryServer.Config(registryRoot, "127.0.0.1", 0, false))) {
+            String remote = registry.baseUri().getAuthority() + "/cli/busybox:1";
+            assertThat(berth("tag", IMAGE, remote).exit()).isZero();
+            assertThat(berth("push", "-q", remote).exit()).isZero();
+            assertThat(berth("rmi", remote).exit()).isZero();
+            InProcessBerth.Run run = berth("run", "--rm", "--network", "none", remote, "echo", "pulled and run");
+            assertThat(run.exit()).isZero();
+            assertThat(run.out()).isEqualTo("pulled and run\n");
+            assertThat(run.err()).contains("Unable to find image '" + remote + "' locally");
+            assertThat(berth("rmi", remote).exit()).isZero();
+        } finally {
+            new ProcessBuilder("rm", "-rf", registryRoot.toString()).start().waitFor();
+        }
     }
 
     @Test

@@ -82,6 +82,28 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     static String create(EngineClient client, CreateOptions options, PrintWriter err) {
+        try {
+            return createOnce(client, options);
+        } catch (CommandFailure e) {
+            if (!e.getMessage().startsWith("Unable to find image")) {
+                throw e;
+            }
+        }
+        // as docker run: an image that is not here is pulled first
+        err.println("Unable to find image '" + options.image + "' locally");
+        err.flush();
+        String[] pull = {"--root", dev.berth.cli.GlobalOptions.rootDir().toString(), "pull", options.image};
+        var cl = dev.berth.cli.BerthCommand.commandLine(pull);
+        cl.setOut(err); // pull's progress goes to stderr: stdout is the container's
+        cl.setErr(err);
+        int exit = cl.execute(pull);
+        if (exit != 0) {
+            throw new CommandFailure("", ExitCodes.BERTH_FAILED); // pull printed why
+        }
+        return createOnce(client, options);
+    }
+
+    private static String createOnce(EngineClient client, CreateOptions options) {
         String path = "/containers/create" + (options.name == null ? "" : "?name=" + Api.enc(options.name));
         try (EngineClient.Response r = client.send("POST", path, new EngineClient.RawJson(options.toRequest().toJson()))) {
             byte[] body = r.readAll();
