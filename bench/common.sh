@@ -44,3 +44,34 @@ for r in rows:
     print(f"| `{r['command']}` | {med:.3f} | {min(r['times']):.3f} | {max(r['times']):.3f} | {len(r['times'])} | {mbs}{med / base:.2f}× |")
 PY
 }
+
+# A busybox root filesystem (Debian's static busybox and its applets as symlinks, root in /etc/passwd) in $1.
+busybox_rootfs() {
+  local rootfs="$1" applet
+  "$repo/scripts/install-deps" busybox-static >/dev/null
+  rm -rf "$rootfs" && mkdir -p "$rootfs"/{bin,etc,tmp,root,proc,sys,dev}
+  cp /usr/bin/busybox "$rootfs/bin/busybox"
+  for applet in sh true echo cat ls id env sleep; do
+    ln -s busybox "$rootfs/bin/$applet"
+  done
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$rootfs/etc/passwd"
+  echo 'root:x:0:' >"$rootfs/etc/group"
+}
+
+# The PID of the daemon serving $BERTH_ROOT (it logs its socket when it starts), or nothing when none answers.
+berth_daemon_pid() {
+  local socket
+  socket="$(sed -n 's/^berth daemon: serving .* on //p' "$BERTH_ROOT/daemon.log" 2>/dev/null | tail -1)"
+  [ -n "$socket" ] && [ -S "$socket" ] || return 0
+  curl -s --max-time 2 --unix-socket "$socket" http://berth/version | python3 -c 'import json, sys; print(json.load(sys.stdin)["Pid"])' 2>/dev/null || true
+}
+
+# Stops the daemon serving $BERTH_ROOT, by its PID, and waits for it to go.
+stop_berth_daemon() {
+  local pid
+  pid="$(berth_daemon_pid)"
+  if [ -n "$pid" ]; then
+    kill "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  fi
+}

@@ -66,7 +66,7 @@ class EngineTest {
         CreateRequest req = new CreateRequest(EngineFixture.IMAGE, List.of("sh", "-c", "id; pwd; hostname; echo $HOME $EXTRA"),
                 null, List.of("EXTRA=given"), "/tmp", "alice", "box", null, null, null, null, null, EngineFixture.host("none"));
         Finished r = f.run(req);
-        assertThat(r.stdout()).isEqualTo("uid=1000(alice) gid=1000(alice) groups=50(staff)\n/tmp\nbox\n/home/alice given\n");
+        assertThat(r.stdout()).isEqualTo("uid=1000(alice) gid=1000(alice) groups=50(staff),1000(alice)\n/tmp\nbox\n/home/alice given\n");
     }
 
     @Test

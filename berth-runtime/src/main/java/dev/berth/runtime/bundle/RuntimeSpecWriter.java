@@ -128,9 +128,13 @@ public final class RuntimeSpecWriter {
         ObjectNode u = p.putObject("user");
         u.put("uid", user.uid());
         u.put("gid", user.gid());
-        if (!user.additionalGids().isEmpty()) {
-            ArrayNode gids = u.putArray("additionalGids");
-            for (int g : user.additionalGids()) {
+        // The primary group is always a supplementary group too, as Docker, podman and containerd set it since
+        // CVE-2022-36109 / CVE-2022-2989: without it a process could shed its group to get past "group may not" modes,
+        // and runc would leave the parent's groups in place when the list is empty.
+        ArrayNode gids = u.putArray("additionalGids");
+        gids.add(user.gid());
+        for (int g : user.additionalGids()) {
+            if (g != user.gid()) {
                 gids.add(g);
             }
         }

@@ -68,7 +68,7 @@ class RuntimeSpecWriterTest {
         assertThat(p.get("cwd").asString()).isEqualTo("/");
         assertThat(p.get("user").get("uid").asInt()).isZero();
         assertThat(p.get("user").get("gid").asInt()).isZero();
-        assertThat(p.get("user").has("additionalGids")).isFalse();
+        assertThat(p.get("user").get("additionalGids").valueStream().map(JsonNode::asInt)).containsExactly(0);
         assertThat(p.get("noNewPrivileges").asBoolean()).isFalse();
         assertThat(p.get("oomScoreAdj").asInt()).isZero();
         assertThat(p.has("rlimits")).as("no rlimits: a limit above the host's hard limit makes runc fail").isFalse();
@@ -87,7 +87,7 @@ class RuntimeSpecWriterTest {
         JsonNode p = j.get("process");
         assertThat(p.get("user").get("uid").asInt()).isEqualTo(1000);
         assertThat(p.get("user").get("gid").asInt()).isEqualTo(1000);
-        assertThat(p.get("user").get("additionalGids").valueStream().map(JsonNode::asInt)).containsExactly(50, 44);
+        assertThat(p.get("user").get("additionalGids").valueStream().map(JsonNode::asInt)).containsExactly(1000, 50, 44);
         assertThat(strings(p.get("env"))).containsExactly("HOSTNAME=box", "HOME=/custom", "PATH=/opt/bin");
         assertThat(p.get("noNewPrivileges").asBoolean()).isTrue();
         JsonNode caps = p.get("capabilities");
