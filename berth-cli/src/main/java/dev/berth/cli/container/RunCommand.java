@@ -61,7 +61,8 @@ public final class RunCommand implements Callable<Integer> {
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            }, runnable -> Thread.ofVirtual().start(runnable));
+            }, runnable -> Thread.ofPlatform().daemon().start(runnable)); // a virtual thread's blocking read would start
+            // the JDK's I/O poller, a thread HotSpot then waits ~300 ms for at exit
             EngineClient.Response attach = client.send("POST", "/containers/" + id + "/attach?stream=1&stdout=1&stderr=1", null);
             try (attach) {
                 if (attach.status >= 400) {

@@ -273,10 +273,7 @@ final class Lifecycle {
         List<RuntimeException> failures = new ArrayList<>();
         String id = c.id();
         try {
-            var runc = engine.runtime.runc();
-            if (runc.state(id) != null) {
-                runc.delete(id, true);
-            }
+            engine.runtime.runc().deleteIfPresent(id);
         } catch (RuntimeException e) {
             failures.add(e);
         }
