@@ -286,4 +286,43 @@ class EngineTest {
         }
         assertThat(first).isGreaterThan(1); // the oldest files were dropped
     }
+
+    @Test
+    void aTakenHostPortFailsTheStartAndLeavesNothingBehind() throws Exception {
+        try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            HostConfig host = new HostConfig(null, null, false, 0, 0, null, "bridge",
+                    Map.of("80/tcp", List.of(new HostConfig.PortBinding("127.0.0.1", Integer.toString(taken.getLocalPort())))),
+                    null, false, null, null);
+            String id = f.create(EngineFixture.request(host, "sleep", "30"), null);
+            assertThatThrownBy(() -> f.engine.start(id)).isInstanceOf(EngineException.class)
+                    .hasMessageContaining(Integer.toString(taken.getLocalPort())).hasMessageContaining("in use")
+                    .satisfies(e -> assertThat(((EngineException) e).exitCode()).isEqualTo(125));
+            f.engine.remove(id, false);
+            Map<String, Object> left = f.leftovers();
+            assertThat(left.get("mounts")).asList().isEmpty();
+            assertThat(left.get("runc")).asList().isEmpty();
+            assertThat(left.get("cgroups")).asList().isEmpty();
+            assertThat(left.get("veths")).asList().isEmpty();
+            assertThat(left.get("containers")).asList().isEmpty();
+        }
+    }
+
+    @Test
+    void statsShowUsageAgainstTheLimitAndTopListsTheProcesses() throws Exception {
+        HostConfig host = new HostConfig(null, null, false, 64L << 20, 0, 50L, "none", null, null, false, null, null);
+        String id = f.create(EngineFixture.request(host, "sh", "-c", "sleep 60 & sleep 61"), null);
+        f.engine.start(id);
+        Thread.sleep(300);
+        Map<String, Object> stats = f.io.stats(id);
+        Map<?, ?> memory = (Map<?, ?>) stats.get("memory_stats");
+        assertThat(((Number) memory.get("limit")).longValue()).isEqualTo(64L << 20);
+        assertThat(((Number) memory.get("usage")).longValue()).isPositive().isLessThan(64L << 20);
+        assertThat(((Number) ((Map<?, ?>) stats.get("pids_stats")).get("limit")).longValue()).isEqualTo(50);
+        Map<String, Object> top = f.io.top(id);
+        List<?> rows = (List<?>) top.get("Processes");
+        // the shell execs its last command, so the container holds exactly the two sleeps
+        assertThat(rows.stream().map(r -> ((List<?>) r).getLast().toString()).toList())
+                .containsExactlyInAnyOrder("sleep 60", "sleep 61");
+        f.engine.remove(id, true);
+    }
 }
