@@ -6,6 +6,7 @@ import dev.berth.daemon.EngineException;
 import dev.berth.daemon.client.EngineClient;
 import dev.berth.oci.layer.ExtractOptions;
 import dev.berth.oci.layer.LayerExtractor;
+import dev.berth.oci.layer.TreeTar;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,13 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -118,7 +115,7 @@ public final class CpCommand implements Callable<Integer> {
             name = p.getFileName().toString();
         }
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
-        writeTar(src, name, tar);
+        TreeTar.write(src, name, 0, tar); // files copied in belong to root, as docker cp
         put(client, "/containers/" + Api.enc(container) + "/archive?path=" + Api.enc(dir), tar.toByteArray());
     }
 
@@ -139,43 +136,6 @@ public final class CpCommand implements Callable<Integer> {
                 String message = brace >= 0 ? response.substring(brace + 12, response.lastIndexOf('"')) : "HTTP " + status;
                 throw new CommandFailure(message, ExitCodes.FAILURE);
             }
-        }
-    }
-
-    static void writeTar(Path src, String name, OutputStream sink) throws IOException {
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(sink)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            List<Path> paths;
-            try (Stream<Path> walk = Files.walk(src)) {
-                paths = walk.sorted().toList();
-            }
-            for (Path p : paths) {
-                String rel = src.relativize(p).toString();
-                String entryName = rel.isEmpty() ? name : name + "/" + rel;
-                PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                TarArchiveEntry entry;
-                if (a.isSymbolicLink()) {
-                    entry = new TarArchiveEntry(entryName, TarArchiveEntry.LF_SYMLINK);
-                    entry.setLinkName(Files.readSymbolicLink(p).toString());
-                } else if (a.isDirectory()) {
-                    entry = new TarArchiveEntry(entryName + "/");
-                } else if (a.isRegularFile()) {
-                    entry = new TarArchiveEntry(entryName);
-                    entry.setSize(a.size());
-                } else {
-                    continue;
-                }
-                entry.setMode((Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777);
-                entry.setIds(0, 0);
-                entry.setModTime(a.lastModifiedTime());
-                tar.putArchiveEntry(entry);
-                if (a.isRegularFile()) {
-                    Files.copy(p, tar);
-                }
-                tar.closeArchiveEntry();
-            }
-            tar.finish();
         }
     }
 

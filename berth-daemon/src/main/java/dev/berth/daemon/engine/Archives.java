@@ -5,6 +5,7 @@ import dev.berth.daemon.EngineException.Kind;
 import dev.berth.oci.layer.ContainedPath;
 import dev.berth.oci.layer.ExtractOptions;
 import dev.berth.oci.layer.LayerExtractor;
+import dev.berth.oci.layer.TreeTar;
 import dev.berth.runtime.sys.Mounts;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,11 +13,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.util.List;
-import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * {@code berth cp}: files into and out of a container's root filesystem as tar streams (Docker's
@@ -49,46 +46,7 @@ final class Archives {
             }
             String top = source.equals(root) ? "." : source.getFileName().toString();
             try {
-                TarArchiveOutputStream tar = new TarArchiveOutputStream(new java.io.FilterOutputStream(out) {
-                    @Override
-                    public void close() throws IOException {
-                        flush(); // the response is the caller's to close
-                    }
-                });
-                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                List<Path> paths;
-                try (Stream<Path> walk = Files.walk(source)) { // Files.walk does not follow symlinks by default
-                    paths = walk.sorted().toList();
-                }
-                for (Path p : paths) {
-                    String name = source.relativize(p).toString();
-                    name = name.isEmpty() ? top : top + "/" + name;
-                    PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    TarArchiveEntry entry;
-                    if (a.isSymbolicLink()) {
-                        entry = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
-                        entry.setLinkName(Files.readSymbolicLink(p).toString());
-                    } else if (a.isDirectory()) {
-                        entry = new TarArchiveEntry(name + "/");
-                    } else if (a.isRegularFile()) {
-                        entry = new TarArchiveEntry(name);
-                        entry.setSize(a.size());
-                    } else {
-                        continue; // devices, sockets and FIFOs are not copied
-                    }
-                    entry.setMode((int) (Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) instanceof Integer m ? m & 07777 : 0644));
-                    entry.setIds((int) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS),
-                            (int) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS));
-                    entry.setModTime(a.lastModifiedTime());
-                    tar.putArchiveEntry(entry);
-                    if (a.isRegularFile()) {
-                        Files.copy(p, tar);
-                    }
-                    tar.closeArchiveEntry();
-                }
-                tar.finish();
-                tar.close();
+                TreeTar.write(source, top, null, out);
             } catch (IOException e) {
                 throw new EngineException("cannot copy " + path + " from " + c.record.name() + ": " + e.getMessage(), e);
             }

@@ -59,14 +59,7 @@ final class Streams {
                     System.arraycopy(payload, 0, joined, stamp.length, payload.length);
                     payload = joined;
                 }
-                try {
-                    frame(out, line.stream() == LogLine.Stream.STDOUT ? 1 : 2, payload, 0, payload.length);
-                    if (follow) {
-                        out.flush();
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                send(out, line.stream(), payload, follow);
             });
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -81,14 +74,7 @@ final class Streams {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, MEDIA_TYPE);
         OutputStream out = Content.Sink.asOutputStream(response);
         try {
-            io.attach(id, line -> {
-                try {
-                    frame(out, line.stream() == LogLine.Stream.STDOUT ? 1 : 2, line.content(), 0, line.content().length);
-                    out.flush();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, () -> {
+            io.attach(id, line -> send(out, line.stream(), line.content(), true), () -> {
                 try {
                     out.flush(); // headers now: the client starts the container only after it is attached
                 } catch (IOException e) {
@@ -121,6 +107,18 @@ final class Streams {
             return LogTimes.parse(value, now);
         } catch (dev.berth.runtime.ContainerException e) {
             throw new EngineException(EngineException.Kind.INVALID, e.getMessage());
+        }
+    }
+
+    /** One frame of a log line; a client gone away surfaces as UncheckedIOException out of the log reader. */
+    private static void send(OutputStream out, LogLine.Stream stream, byte[] payload, boolean flush) {
+        try {
+            frame(out, stream == LogLine.Stream.STDOUT ? 1 : 2, payload, 0, payload.length);
+            if (flush) {
+                out.flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

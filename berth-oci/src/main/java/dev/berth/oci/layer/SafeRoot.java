@@ -38,6 +38,22 @@ final class SafeRoot {
      * {@code create} is false; with {@code create}, missing directories are made (mode 0755).
      */
     Path directory(List<String> components, boolean create, String entry) throws IOException {
+        return walk(components, create, false, entry);
+    }
+
+    /**
+     * Like {@link #directory} without creating anything, but the last component may be any file: every symlink on the
+     * way, the last one included, is followed inside the root. Null when something on the way is missing.
+     */
+    Path directoryOrFile(List<String> components, String entry) throws IOException {
+        return walk(components, false, true, entry);
+    }
+
+    /**
+     * Resolves components one by one from the root, following symlinks inside it. With {@code anyLast}, the last
+     * component may be a file; otherwise every component must be (or, with {@code create}, becomes) a directory.
+     */
+    private Path walk(List<String> components, boolean create, boolean anyLast, String entry) throws IOException {
         Deque<String> todo = new ArrayDeque<>(components);
         List<String> resolved = new ArrayList<>();
         int links = 0;
@@ -74,54 +90,14 @@ final class SafeRoot {
                 }
                 continue;
             } else if (!attributes.isDirectory()) {
-                throw new OciException("refusing entry '" + entry + "': its parent '" + root.relativize(path)
-                        + "' exists and is not a directory");
-            }
-            resolved.add(part);
-        }
-        return join(resolved);
-    }
-
-    /**
-     * Like {@link #directory} without creating anything, but the last component may be any file: every symlink on the
-     * way, the last one included, is followed inside the root. Null when something on the way is missing.
-     */
-    Path directoryOrFile(List<String> components, String entry) throws IOException {
-        Deque<String> todo = new ArrayDeque<>(components);
-        List<String> resolved = new ArrayList<>();
-        int links = 0;
-        while (!todo.isEmpty()) {
-            String part = todo.removeFirst();
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (!resolved.isEmpty()) {
-                    resolved.removeLast();
+                if (anyLast) {
+                    if (!todo.isEmpty()) {
+                        return null; // a file in the middle of the path
+                    }
+                } else {
+                    throw new OciException("refusing entry '" + entry + "': its parent '" + root.relativize(path)
+                            + "' exists and is not a directory");
                 }
-                continue;
-            }
-            Path path = join(resolved).resolve(part);
-            BasicFileAttributes attributes = lstat(path);
-            if (attributes == null) {
-                return null;
-            }
-            if (attributes.isSymbolicLink()) {
-                if (++links > MAX_SYMLINKS) {
-                    throw new OciException("cannot resolve '" + entry + "': too many levels of symlinks");
-                }
-                String target = Files.readSymbolicLink(path).toString();
-                if (target.startsWith("/")) {
-                    resolved.clear();
-                }
-                String[] parts = target.split("/");
-                for (int i = parts.length - 1; i >= 0; i--) {
-                    todo.addFirst(parts[i]);
-                }
-                continue;
-            }
-            if (!attributes.isDirectory() && !todo.isEmpty()) {
-                return null; // a file in the middle of the path
             }
             resolved.add(part);
         }
