@@ -325,4 +325,19 @@ class EngineTest {
                 .containsExactlyInAnyOrder("sleep 60", "sleep 61");
         f.engine.remove(id, true);
     }
+
+    @Test
+    void aContainersImageStaysWhileTheContainerDoes() throws Exception {
+        Finished r = f.run(EngineFixture.request(EngineFixture.host("none"), "true"));
+        var store = dev.berth.oci.store.ImageStore.open(f.root);
+        assertThatThrownBy(() -> store.remove(EngineFixture.IMAGE, false)).isInstanceOf(dev.berth.oci.OciException.class)
+                .hasMessageContaining("container " + r.id().substring(0, 12) + " is using its referenced image");
+        store.remove(EngineFixture.IMAGE, true); // forced: the name goes, the image stays for the container
+        new dev.berth.oci.store.GarbageCollector(store).collect();
+        f.engine.start(r.id()); // its layers, manifest and config are still there
+        assertThat(f.engine.waitFor(r.id(), "not-running").get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        f.engine.remove(r.id(), false);
+        assertThat(store.pins().list()).isEmpty();
+        assertThat(new dev.berth.oci.store.GarbageCollector(store).collect().blobsRemoved()).isPositive();
+    }
 }

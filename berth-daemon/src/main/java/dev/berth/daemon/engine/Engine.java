@@ -135,6 +135,8 @@ public final class Engine implements AutoCloseable {
             try {
                 Files.createDirectories(files.dir());
                 Files.createDirectories(files.persist());
+                // the image stays while the container does, whatever happens to its names
+                images.pins().pin(id, "container " + id.substring(0, 12), image.manifestDescriptor());
                 AtomicFiles.replace(files.record(), Json.canonicalBytes(record));
                 Container container = new Container(record, files, new StoredState(new ContainerState("created", false,
                         false, false, false, false, 0, 0, "", ContainerState.NEVER, ContainerState.NEVER, null),
@@ -144,6 +146,7 @@ public final class Engine implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 deleteQuietly(files.dir());
                 containers.remove(id);
+                unpinQuietly(id);
                 throw e instanceof EngineException ee ? ee
                         : new EngineException("cannot create container: " + e.getMessage(), e);
             }
@@ -265,6 +268,7 @@ public final class Engine implements AutoCloseable {
             lifecycle.releaseAll(c); // anything still held after a crash
             containers.remove(c.id());
             deleteQuietly(c.files.dir());
+            unpinQuietly(c.id());
             c.removed();
         } finally {
             c.lock.unlock();
@@ -491,6 +495,11 @@ public final class Engine implements AutoCloseable {
             throw new EngineException("cannot read " + paths.containers() + ": " + e.getMessage(), e);
         }
         lifecycle.recover(List.copyOf(containers.values()));
+        for (var pin : images.pins().list()) {
+            if (pin.holder().matches("[0-9a-f]{64}") && !containers.containsKey(pin.holder())) {
+                unpinQuietly(pin.holder()); // its container was removed while the engine was away
+            }
+        }
         // containers that should run and are not: restart policies "always" (and "unless-stopped" unless stopped by hand)
         for (Container c : containers.values()) {
             if (!c.running() && RestartRules.restartOnDaemonStart(c.record.hostConfig().restartPolicy(), c.state())) {
@@ -526,6 +535,14 @@ public final class Engine implements AutoCloseable {
             if (health != null) {
                 health.interrupt();
             }
+        }
+    }
+
+    private void unpinQuietly(String id) {
+        try {
+            images.pins().unpin(id);
+        } catch (OciException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
         }
     }
 

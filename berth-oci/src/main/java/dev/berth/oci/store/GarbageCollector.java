@@ -41,6 +41,9 @@ public final class GarbageCollector {
                 for (NameIndex.Entry entry : store.names().read()) {
                     live.addAll(store.closure(entry.target(), missing));
                 }
+                for (Pins.Pin pin : store.pins().list()) {
+                    live.addAll(store.closure(pin.root(), missing));
+                }
                 Leases leases = scanLeases(paths, true);
                 live.addAll(leases.held());
                 int removed = 0;

@@ -49,6 +49,10 @@ public final class ImageStore {
         return content;
     }
 
+    public Pins pins() {
+        return new Pins(paths);
+    }
+
     public NameIndex names() {
         return names;
     }
@@ -261,6 +265,20 @@ public final class ImageStore {
                     + " (must be forced) - image is referenced in multiple repositories");
         }
         Digest rootDigest = image.root().digest();
+        if (!force) {
+            List<NameIndex.Entry> current = names.read();
+            boolean lastName = byName ? current.stream().filter(e -> e.target().digest().equals(rootDigest)).count() <= 1 : true;
+            if (lastName) {
+                for (Pins.Pin pin : pins().list()) {
+                    Digest pinned = pin.root().digest();
+                    if (pinned.equals(rootDigest) || pinned.equals(image.manifestDescriptor().digest())) {
+                        throw new OciException("conflict: unable to remove repository reference \"" + userInput
+                                + "\" (must force) - " + pin.description() + " is using its referenced image "
+                                + image.id().shortHex());
+                    }
+                }
+            }
+        }
         names.update(entries -> {
             if (byName) {
                 entries.removeIf(e -> full.equals(e.name()));

@@ -49,6 +49,14 @@ public record StorePaths(Path root) {
     }
 
     /**
+     * Images in use by something other than a name (a container): one file per user, naming the root descriptor it
+     * keeps. Garbage collection keeps what a pin reaches; rmi refuses to delete a pinned image without force.
+     */
+    public Path pins() {
+        return root.resolve("pins");
+    }
+
+    /**
      * The root for this user: {@code $BERTH_ROOT}, else {@code /var/lib/berth} for root and
      * {@code $XDG_DATA_HOME/berth} (default {@code ~/.local/share/berth}) for others.
      */
