@@ -98,6 +98,21 @@ class ResumeTest {
             assertThat(report.problems()).extracting(StoreCheck.Problem::kind).containsExactly("partial-write");
             assertThat(stale).doesNotExist();
             assertThat(new StoreCheck(third).run(false).problems()).isEmpty();
+
+            // 5. A partial file damaged on disk: the continued blob fails its digest, and is fetched once more from 0.
+            ImageStore fourth = ImageStore.open(work.resolve("fourth"));
+            long kept = failedPull(client, proxy, fourth, ref);
+            Path damaged = resumeFiles(fourth).getFirst();
+            try (var channel = java.nio.channels.FileChannel.open(damaged, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap(new byte[] {0x42, 0x42, 0x42}), 1000);
+            }
+            proxy.cutBlobsAfter = 0;
+            proxy.blobBytesServed.set(0);
+            client.pull(fourth, ref, null);
+            assertThat(proxy.blobBytesServed.get()).isEqualTo(layer.size() - kept + layer.size());
+            assertThat(fourth.content().read(layer.digest())).isEqualTo(source.content().read(layer.digest()));
+            assertThat(resumeFiles(fourth)).isEmpty();
+            assertThat(new StoreCheck(fourth).run(false).problems()).isEmpty();
         }
     }
 
