@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A {@code berth pull} from a Berth registry, killed with SIGKILL while it downloads a large layer, names nothing and
- * leaves no half-written blob visible; the same pull then completes, and repair removes what the dead writer left.
+ * leaves no half-written blob visible; the same pull then continues the partial layer with {@code Range} (fetching
+ * only the rest, counted by a proxy in front of the registry) and completes, and repair removes the dead lease.
  */
 class PullKilledMidwayTest {
     private static final long LAYER_SIZE = 200L << 20;
@@ -36,7 +37,7 @@ class PullKilledMidwayTest {
 
     RegistryServer server;
     String domain;
-
+    CountingProxy proxy;
 
     @BeforeEach
     void start() {
@@ -45,7 +46,10 @@ class PullKilledMidwayTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
+        if (proxy != null) {
+            proxy.close();
+        }
         if (server != null) {
             server.close();
         }
@@ -57,8 +61,9 @@ class PullKilledMidwayTest {
 
     @Test
     void aPullKilledWhileDownloadingALayerLeavesNothingHalfVisibleAndRunsAgain() throws Exception {
-        String image = domain + "/big/img:1";
-        Descriptor manifest = pushBigImage(work.resolve("source"), image);
+        Descriptor manifest = pushBigImage(work.resolve("source"), domain + "/big/img:1");
+        proxy = new CountingProxy(server.baseUri().getPort());
+        String image = proxy.domain() + "/big/img:1";
 
         Path root = work.resolve("root");
         Path ingest = root.resolve("images/ingest");
@@ -88,15 +93,24 @@ class PullKilledMidwayTest {
         ImageStore store = ImageStore.open(root);
         assertThat(store.images()).as("no name is written by a pull that did not finish").isEmpty();
         StoreCheck.Report before = new StoreCheck(store).run(false);
-        assertThat(before.problems()).as("only leftovers of the killed writer").isNotEmpty()
-                .allSatisfy(p -> assertThat(p.kind()).isIn("stale-lease", "partial-write"));
-        assertThat(before.problems()).extracting(StoreCheck.Problem::kind).contains("stale-lease", "partial-write");
+        assertThat(before.problems()).as("only the killed writer's lease; its partial layer is kept to resume")
+                .extracting(StoreCheck.Problem::kind).containsExactly("stale-lease");
         assertThat(store.content().list()).as("the big layer is not visible").doesNotContain(bigLayer(manifest));
         assertEveryBlobMatchesItsDigest(store);
+        Path partial = ingest.resolve("resume-sha256-" + bigLayer(manifest).encoded());
+        long kept = Files.size(partial);
+        long layerSize = ImageStore.open(work.resolve("source")).readManifest(manifest.digest()).layers().getFirst().size();
+        assertThat(kept).as("bytes of the layer kept in %s", partial).isGreaterThan(KILL_AT).isLessThan(layerSize);
 
-        // The same pull, in-process, now completes next to the dead writer's lease.
+        // The same pull, in-process, continues the layer from where the killed one stopped.
+        proxy.reset();
         Run again = berth(root, "pull", image);
         assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(proxy.requests()).containsIgnoringCase("Range: bytes=" + kept + "-");
+        long served = proxy.bytesToClients.get();
+        System.out.printf("second pull: %d bytes from the registry for a layer of %d with %d kept%n", served, layerSize, kept);
+        assertThat(served).as("bytes the registry sent to the second pull")
+                .isGreaterThanOrEqualTo(layerSize - kept).isLessThan(layerSize - kept + (64 << 10));
         assertThat(again.out()).contains("Digest: " + manifest.digest(), "Status: Downloaded newer image for " + image);
         assertThat(store.images()).hasSize(1);
         assertThat(store.content().list()).contains(bigLayer(manifest));

@@ -9,6 +9,7 @@ import dev.berth.registry.client.PullResult;
 import dev.berth.registry.client.RegistryClient;
 import dev.berth.registry.client.TransferListener;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +31,9 @@ public final class PullCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print only the image reference.")
     boolean quiet;
 
+    @Option(names = {"-a", "--all-tags"}, description = "Download every tagged image of the repository.")
+    boolean allTags;
+
     @Option(names = "--tls-verify", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
             description = "Use HTTPS and verify certificates (default: true; loopback registries are always plain HTTP).")
     boolean tlsVerify = true;
@@ -40,17 +44,45 @@ public final class PullCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Reference reference = Reference.parse(image);
+        if (allTags && namesTagOrDigest(image)) {
+            throw new RegistryException("tag can't be used with --all-tags/-a");
+        }
         ClientOptions options = ClientOptions.defaults().withTlsVerify(tlsVerify)
                 .withMaxConcurrentTransfers(maxConcurrentDownloads).withPlatform(parsePlatform(platform));
         PrintWriter out = spec.commandLine().getOut();
+        try (RegistryClient client = new RegistryClient(options)) {
+            if (!allTags) {
+                pullOne(client, reference, out);
+                out.println(reference);
+            } else {
+                Reference repository = reference.repositoryOnly();
+                List<String> tags = client.tags(repository);
+                if (tags.isEmpty()) {
+                    throw new RegistryException("repository " + repository.familiar() + " has no tags");
+                }
+                for (String tag : tags) {
+                    pullOne(client, repository.withTag(tag), out);
+                }
+                out.println(repository);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Docker refuses --all-tags with a reference that names a tag or digest, as typed (parsing adds "latest"). */
+    static boolean namesTagOrDigest(String text) {
+        return text.contains("@") || text.substring(text.lastIndexOf('/') + 1).contains(":");
+    }
+
+    private void pullOne(RegistryClient client, Reference reference, PrintWriter out) {
         if (!quiet) {
             String what = reference.digest() != null ? reference.digest().toString() : reference.tag();
             out.println(what + ": Pulling from " + reference.path());
             out.flush();
         }
         PullResult result;
-        try (TransferDisplay listener = new TransferDisplay(out, quiet, "Downloading", PullCommand::text);
-                RegistryClient client = new RegistryClient(options)) {
+        try (TransferDisplay listener = new TransferDisplay(out, quiet, "Downloading", PullCommand::text)) {
             result = client.pull(GlobalOptions.store(), reference, listener);
         }
         if (!quiet) {
@@ -58,9 +90,7 @@ public final class PullCommand implements Callable<Integer> {
             out.println("Status: " + (result.upToDate() ? "Image is up to date for " : "Downloaded newer image for ")
                     + reference.familiar());
         }
-        out.println(reference);
         out.flush();
-        return 0;
     }
 
     private static String text(TransferListener.Status status, String detail) {

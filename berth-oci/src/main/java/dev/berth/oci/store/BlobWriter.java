@@ -15,23 +15,125 @@ import java.security.MessageDigest;
  * Writes one blob into the ingest area while hashing it. {@link #commit} fsyncs, checks the digest (and the expected
  * digest and size when the caller knows them) and renames the file into blobs/; until then no reader can see it, and a
  * crash leaves only an ingest file that repair removes.
+ *
+ * <p>A resumable writer ({@link Lease#resumableWriter}) is keyed by the digest it expects: its file stays in the ingest
+ * area when the writer is closed without commit or its process dies, and the next writer for that digest continues it
+ * (having hashed what is there). Its file is locked while it is written, so only one writer at a time continues it and
+ * collection leaves it alone; an unlocked one older than {@link GarbageCollector#RESUME_GRACE} is removed.
  */
 public final class BlobWriter extends OutputStream {
     private final Lease lease;
     private final Path tmp;
     private final FileChannel channel;
-    private final MessageDigest sha256 = Digest.newMessageDigest("sha256");
+    private final boolean resumable;
+    private final long resumedFrom;
+    private MessageDigest sha256 = Digest.newMessageDigest("sha256");
     private long size;
     private boolean done;
+
+    /** Ingest files of resumable writers this process holds locked; see {@link Lease} on why this is tracked. */
+    private static final java.util.Set<Path> RESUMING_HERE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Name prefix of resumable ingest files: {@code resume-sha256-HEX}. */
+    static final String RESUME_PREFIX = "resume-";
 
     BlobWriter(Lease lease, Path tmp) {
         this.lease = lease;
         this.tmp = tmp;
+        this.resumable = false;
+        this.resumedFrom = 0;
         try {
             this.channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new OciException("cannot create " + tmp + ": " + e.getMessage(), e);
         }
+    }
+
+    private BlobWriter(Lease lease, Path file, FileChannel locked, long existing) throws IOException {
+        this.lease = lease;
+        this.tmp = file;
+        this.resumable = true;
+        this.channel = locked;
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+        long position = 0;
+        while (position < existing) {
+            buffer.clear();
+            int n = channel.read(buffer, position);
+            if (n < 0) {
+                break;
+            }
+            sha256.update(buffer.array(), 0, n);
+            position += n;
+        }
+        this.size = position;
+        this.resumedFrom = position;
+        channel.truncate(position);
+        channel.position(position);
+    }
+
+    static Path resumeFile(StorePaths paths, Digest digest) {
+        return paths.ingest().resolve(RESUME_PREFIX + digest.algorithm() + "-" + digest.encoded());
+    }
+
+    /**
+     * Opens (or creates) the resumable ingest file of a digest and locks it; null when another writer holds it. A file
+     * longer than {@code expectedSize} cannot be a prefix of the blob and is started over. Callers hold the shared gc
+     * lock, so collection cannot delete the file between its open and its lock.
+     */
+    static BlobWriter openResumable(Lease lease, Digest digest, long expectedSize) {
+        Path file = resumeFile(lease.store().paths(), digest);
+        if (!RESUMING_HERE.add(file)) {
+            return null;
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            java.nio.channels.FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                RESUMING_HERE.remove(file);
+                return null;
+            }
+            long existing = channel.size();
+            if (expectedSize >= 0 && existing > expectedSize) {
+                existing = 0;
+            }
+            return new BlobWriter(lease, file, channel, existing);
+        } catch (IOException e) {
+            RESUMING_HERE.remove(file);
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw new OciException("cannot open ingest file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static boolean resumingHere(Path file) {
+        return RESUMING_HERE.contains(file);
+    }
+
+    /** Bytes that were already in the ingest file when this writer continued it (0 for a fresh blob). */
+    public long resumedFrom() {
+        return resumedFrom;
+    }
+
+    /** Drops everything written so far, in this writer and before it: the blob starts again from byte 0. */
+    public void restart() throws IOException {
+        if (done) {
+            throw new IOException("blob writer already committed or closed");
+        }
+        channel.truncate(0);
+        channel.position(0);
+        sha256 = Digest.newMessageDigest("sha256");
+        size = 0;
     }
 
     @Override
@@ -100,6 +202,9 @@ public final class BlobWriter extends OutputStream {
             throw new OciException("cannot commit blob: " + e.getMessage(), e);
         } finally {
             AtomicFiles.deleteQuietly(tmp);
+            if (resumable) {
+                RESUMING_HERE.remove(tmp);
+            }
             lease.forget(this);
         }
     }
@@ -115,7 +220,7 @@ public final class BlobWriter extends OutputStream {
         return Digest.of(algorithm, hasher.digest());
     }
 
-    /** Discards the blob if it was not committed. */
+    /** Discards the blob if it was not committed; a resumable writer keeps what it has for the next one. */
     @Override
     public void close() {
         if (done) {
@@ -123,11 +228,18 @@ public final class BlobWriter extends OutputStream {
         }
         done = true;
         try {
+            if (resumable) {
+                channel.force(false);
+            }
             channel.close();
         } catch (IOException ignored) {
             // discarding anyway
         }
-        AtomicFiles.deleteQuietly(tmp);
+        if (resumable) {
+            RESUMING_HERE.remove(tmp);
+        } else {
+            AtomicFiles.deleteQuietly(tmp);
+        }
         lease.forget(this);
     }
 }

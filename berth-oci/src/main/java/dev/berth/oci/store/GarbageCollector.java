@@ -23,6 +23,9 @@ import java.util.stream.Stream;
 public final class GarbageCollector {
     private final ImageStore store;
 
+    /** How long an unlocked resumable ingest file is kept for a pull to continue it. */
+    public static final java.time.Duration RESUME_GRACE = java.time.Duration.ofHours(24);
+
     public GarbageCollector(ImageStore store) {
         this.store = store;
     }
@@ -96,6 +99,12 @@ public final class GarbageCollector {
         try (Stream<Path> files = Files.list(paths.ingest())) {
             for (Path tmp : files.toList()) {
                 String name = tmp.getFileName().toString();
+                if (name.startsWith(BlobWriter.RESUME_PREFIX)) {
+                    if (staleResumeFile(tmp, remove)) {
+                        ingestRemoved++;
+                    }
+                    continue;
+                }
                 int dash = name.indexOf('-');
                 String owner = dash < 0 ? name : name.substring(0, dash);
                 if (!liveIds.contains(owner)) {
@@ -107,6 +116,41 @@ public final class GarbageCollector {
             }
         }
         return new Leases(held, stale, staleRemoved, ingestRemoved);
+    }
+
+    /**
+     * Whether a resumable ingest file is stale: no writer holds it and it was last written longer than the grace
+     * period ago. With {@code remove} it is deleted while locked here, so no writer can take it up meanwhile.
+     */
+    private static boolean staleResumeFile(Path file, boolean remove) throws IOException {
+        if (BlobWriter.resumingHere(file)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException heldHere) {
+                return false;
+            }
+            if (lock == null) {
+                return false;
+            }
+            try {
+                java.time.Instant written = Files.getLastModifiedTime(file).toInstant();
+                if (written.plus(RESUME_GRACE).isAfter(java.time.Instant.now())) {
+                    return false;
+                }
+                if (remove) {
+                    Files.deleteIfExists(file);
+                }
+                return true;
+            } finally {
+                lock.release();
+            }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return false;
+        }
     }
 
     private static boolean isLive(Path leaseFile) throws IOException {

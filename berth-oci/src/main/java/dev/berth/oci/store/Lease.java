@@ -66,6 +66,33 @@ public final class Lease implements AutoCloseable {
         return writer;
     }
 
+    /**
+     * A writer for a blob whose digest is known, which continues what an earlier writer for that digest left in the
+     * ingest area (see {@link BlobWriter#resumedFrom()}); when another writer is continuing it right now, a fresh
+     * writer of its own. Commit verifies the whole content as for any writer.
+     */
+    public BlobWriter resumableWriter(Digest digest, long expectedSize) {
+        synchronized (this) {
+            ensureOpen();
+        }
+        // not under this lease's monitor: commit takes the gc lock and then the monitor, so this order would deadlock
+        BlobWriter writer;
+        try (var gc = FileLocks.acquire(store.paths().gcLock(), true)) {
+            writer = BlobWriter.openResumable(this, digest, expectedSize);
+        }
+        if (writer == null) {
+            return writer();
+        }
+        synchronized (this) {
+            if (closed) {
+                writer.close();
+                ensureOpen();
+            }
+            open.add(writer);
+        }
+        return writer;
+    }
+
     /** Writes a small blob (manifest, config) in one call. */
     public Descriptor put(String mediaType, byte[] content) {
         try (BlobWriter writer = writer()) {

@@ -59,6 +59,9 @@ public record CredentialHelper(String name, Path directory) {
         if (user.isEmpty() && secret.isEmpty()) {
             return Optional.empty();
         }
+        if (user.equals(Credentials.TOKEN_USER)) {
+            return Optional.of(Credentials.identityToken(secret)); // the helpers' convention for an identity token
+        }
         return Optional.of(new Credentials(user, secret));
     }
 

@@ -168,6 +168,16 @@ public record DockerConfig(Path file, Path helperDirectory) {
     }
 
     private Optional<Credentials> parseEntry(JsonNode entry, String key) {
+        String identityToken = entry.path("identitytoken").asString("");
+        Optional<Credentials> found = parseUserAndPassword(entry, key);
+        if (identityToken.isEmpty()) {
+            return found;
+        }
+        return Optional.of(found.map(c -> new Credentials(c.username(), c.password(), identityToken))
+                .orElse(Credentials.identityToken(identityToken)));
+    }
+
+    private Optional<Credentials> parseUserAndPassword(JsonNode entry, String key) {
         String auth = entry.path("auth").asString("");
         if (!auth.isEmpty()) {
             String decoded;
@@ -201,11 +211,14 @@ public record DockerConfig(Path file, Path helperDirectory) {
         ObjectNode auths = root.get("auths") instanceof ObjectNode existing ? existing : root.putObject("auths");
         removeAliases(auths, domain, key);
         ObjectNode entry = auths.get(key) instanceof ObjectNode e ? e : JsonNodeFactory.instance.objectNode();
-        entry.remove(List.of("auth", "username", "password"));
+        entry.remove(List.of("auth", "username", "password", "identitytoken"));
         if (helper.isEmpty()) {
             String auth = Base64.getEncoder().encodeToString(
                     (credentials.username() + ":" + credentials.password()).getBytes(StandardCharsets.UTF_8));
             entry.put("auth", auth);
+            if (credentials.hasIdentityToken()) {
+                entry.put("identitytoken", credentials.identityToken());
+            }
         }
         auths.set(key, entry);
         write(root);

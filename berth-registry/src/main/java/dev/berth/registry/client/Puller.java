@@ -257,9 +257,39 @@ final class Puller {
 
     // ---- blobs
 
-    /** Fetches a blob into the store, resuming with Range after a broken transfer; commit checks digest and size. */
+    /**
+     * Fetches a blob into the store, resuming with Range after a broken transfer, and continuing what an earlier pull
+     * (even one that was killed) left in the store's ingest area; commit checks digest and size of the whole content.
+     * A continued blob that fails its digest is fetched once more from byte 0.
+     */
     private void download(Lease lease, Descriptor blob, boolean report) {
-        try (BlobWriter writer = lease.writer()) {
+        try {
+            downloadOnce(lease.resumableWriter(blob.digest(), blob.size()), blob, report);
+        } catch (ResumedCorrupt e) {
+            listener.layer(blob, TransferListener.Status.RETRYING, "the partial download was corrupt; starting again");
+            try (BlobWriter fresh = lease.writer()) {
+                downloadOnce(fresh, blob, report);
+            } catch (ResumedCorrupt impossible) {
+                throw impossible.failure;
+            }
+        }
+    }
+
+    /** A commit that failed after continuing an earlier partial file: worth one fresh try. */
+    private static final class ResumedCorrupt extends Exception {
+        final RegistryException failure;
+
+        ResumedCorrupt(RegistryException failure) {
+            super(failure.getMessage(), null, false, false);
+            this.failure = failure;
+        }
+    }
+
+    private void downloadOnce(BlobWriter opened, Descriptor blob, boolean report) throws ResumedCorrupt {
+        try (BlobWriter writer = opened) {
+            if (writer.resumedFrom() > 0 && report) {
+                listener.progress(blob, writer.resumedFrom(), blob.size());
+            }
             Exception last = null;
             for (int attempt = 0; attempt <= BLOB_RETRIES; attempt++) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -271,7 +301,9 @@ final class Puller {
                     sleep(250L * attempt);
                 }
                 try {
-                    fetchInto(writer, blob, report);
+                    if (writer.size() < blob.size()) {
+                        fetchInto(writer, blob, report);
+                    }
                     if (writer.size() == blob.size()) {
                         last = null;
                         break;
@@ -293,8 +325,12 @@ final class Puller {
             try {
                 writer.commit(blob.mediaType(), blob.digest(), blob.size());
             } catch (OciException e) {
-                throw new RegistryException("blob " + blob.digest() + " of " + reference.familiar() + " from " + domain
-                        + " is corrupt: " + e.getMessage(), e);
+                RegistryException failure = new RegistryException("blob " + blob.digest() + " of " + reference.familiar()
+                        + " from " + domain + " is corrupt: " + e.getMessage(), e);
+                if (writer.resumedFrom() > 0) {
+                    throw new ResumedCorrupt(failure);
+                }
+                throw failure;
             }
         }
     }
@@ -322,7 +358,9 @@ final class Puller {
         int status = response.statusCode();
         long skip;
         if (status == 200) {
-            skip = have; // the server ignored the range: the bytes we have come again
+            // the server ignored the range: the whole blob comes again, so it replaces what we have
+            writer.restart();
+            skip = 0;
         } else if (status == 206) {
             String range = response.headers().firstValue("Content-Range").orElse("");
             Matcher m = CONTENT_RANGE.matcher(range.strip());

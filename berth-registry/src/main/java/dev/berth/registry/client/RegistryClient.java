@@ -6,6 +6,7 @@ import dev.berth.oci.reference.Reference;
 import dev.berth.oci.store.ImageStore;
 import dev.berth.registry.RegistryException;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +54,19 @@ public final class RegistryClient implements AutoCloseable {
     /** Pulls a reference given as text ({@code busybox}, {@code localhost:5000/team/model:1.0}). */
     public PullResult pull(ImageStore store, String reference, TransferListener listener) {
         return pull(store, parse(reference), listener);
+    }
+
+    /** Tags are listed in pages of this many, as {@code docker pull --all-tags} asks for them. */
+    public static final int DEFAULT_TAGS_PAGE = 1000;
+
+    /** Every tag of a repository (its tag or digest, if any, is ignored), through all pages of the tags list. */
+    public List<String> tags(Reference repository) {
+        return tags(repository, DEFAULT_TAGS_PAGE);
+    }
+
+    /** Every tag of a repository, asking for {@code pageSize} tags per request and following the Link header. */
+    public List<String> tags(Reference repository, int pageSize) {
+        return new TagLister(transport).list(repository, pageSize);
     }
 
     /**

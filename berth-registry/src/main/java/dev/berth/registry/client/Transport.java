@@ -190,17 +190,17 @@ final class Transport implements AutoCloseable {
                 + (challenges.isEmpty() ? "" : " (" + challenges.getFirst().scheme() + ")"));
     }
 
-    /** Docker's token flow: GET realm?service=…&scope=…, with Basic credentials when there are any. */
+    /**
+     * The token flow of distribution's token spec. With an identity token (an OAuth2 refresh token) it is traded by
+     * POST realm with {@code grant_type=refresh_token}; a token server without OAuth2 answers that POST 404, and then,
+     * as without one, GET realm?service=…&scope=… with Basic credentials when there are any.
+     */
     private String fetchToken(String domain, String scope, AuthChallenge challenge, Credentials credentials) {
         String realm = challenge.param("realm");
         if (realm == null || realm.isEmpty()) {
             throw new RegistryException(domain + " sent a Bearer challenge without a realm");
         }
-        StringBuilder query = new StringBuilder();
         String service = challenge.param("service");
-        if (service != null) {
-            query.append("service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8));
-        }
         List<String> scopes = new ArrayList<>();
         if (scope != null && !scope.isEmpty()) {
             scopes.add(scope); // a login checks /v2/ itself and asks for no scope, as docker login does
@@ -209,31 +209,55 @@ final class Transport implements AutoCloseable {
         if (asked != null && !asked.isEmpty() && !asked.equals(scope)) {
             scopes.add(asked);
         }
-        for (String s : scopes) {
-            query.append(query.isEmpty() ? "" : "&").append("scope=").append(URLEncoder.encode(s, StandardCharsets.UTF_8));
-        }
-        URI uri;
+        URI realmUri;
         try {
-            uri = URI.create(realm + (query.isEmpty() ? "" : (realm.contains("?") ? "&" : "?") + query));
+            realmUri = URI.create(realm);
         } catch (IllegalArgumentException e) {
             throw new RegistryException(domain + " sent a Bearer realm that is not a URL: " + realm);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(options.timeout());
-        if (credentials != null) {
-            request.header("Authorization", credentials.basicHeader());
+        HttpResponse<byte[]> response = null;
+        boolean oauth = credentials != null && credentials.hasIdentityToken();
+        if (oauth) {
+            StringBuilder form = new StringBuilder("grant_type=refresh_token");
+            form.append("&service=").append(encode(service == null ? "" : service));
+            form.append("&client_id=").append(encode(OAUTH_CLIENT_ID));
+            form.append("&refresh_token=").append(encode(credentials.identityToken()));
+            if (!scopes.isEmpty()) {
+                form.append("&scope=").append(encode(String.join(" ", scopes)));
+            }
+            response = tokenRequest(domain, realmUri, HttpRequest.newBuilder(realmUri)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form.toString())));
+            if (response.statusCode() == 404) {
+                response = null; // no OAuth2 here: the plain GET below
+            }
         }
-        HttpResponse<byte[]> response;
-        try {
-            response = client(uri).send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw unreachable("the token service of " + domain + " (" + uri.getHost() + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RegistryException("interrupted");
+        if (response == null) {
+            StringBuilder query = new StringBuilder();
+            if (service != null) {
+                query.append("service=").append(encode(service));
+            }
+            for (String s : scopes) {
+                query.append(query.isEmpty() ? "" : "&").append("scope=").append(encode(s));
+            }
+            URI uri;
+            try {
+                uri = URI.create(realm + (query.isEmpty() ? "" : (realm.contains("?") ? "&" : "?") + query));
+            } catch (IllegalArgumentException e) {
+                throw new RegistryException(domain + " sent a Bearer realm that is not a URL: " + realm);
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+            if (credentials != null && !credentials.username().equals(Credentials.TOKEN_USER)) {
+                request.header("Authorization", credentials.basicHeader());
+            }
+            response = tokenRequest(domain, uri, request);
         }
-        if (response.statusCode() == 401 || response.statusCode() == 403) {
+        if (response.statusCode() == 401 || response.statusCode() == 403
+                || (oauth && response.statusCode() == 400 && isInvalidGrant(response.body()))) {
             throw new RegistryException("unauthorized: the token service of " + domain + " refused "
-                    + (credentials == null ? "anonymous access" : "the credentials of " + credentials.username())
+                    + (credentials == null ? "anonymous access"
+                            : oauth ? "the identity token in the Docker config (log in again)"
+                            : "the credentials of " + credentials.username())
                     + " to " + describe(scope) + " (HTTP " + response.statusCode() + ")");
         }
         if (response.statusCode() != 200) {
@@ -257,6 +281,32 @@ final class Transport implements AutoCloseable {
         Instant expires = Instant.now().plusSeconds(Math.max(10, expiresIn - 10));
         authCache.put(domain + " " + scope, new CachedAuth("Bearer " + token, expires));
         return token;
+    }
+
+    /** The client_id sent with OAuth2 token requests, which the token spec requires to name the client. */
+    static final String OAUTH_CLIENT_ID = "berth";
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static boolean isInvalidGrant(byte[] body) {
+        try {
+            return "invalid_grant".equals(Json.tree(body, "token error").path("error").asString(""));
+        } catch (RuntimeException notJson) {
+            return false;
+        }
+    }
+
+    private HttpResponse<byte[]> tokenRequest(String domain, URI uri, HttpRequest.Builder request) {
+        try {
+            return client(uri).send(request.timeout(options.timeout()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw unreachable("the token service of " + domain + " (" + uri.getHost() + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("interrupted");
+        }
     }
 
     private <T> HttpResponse<T> exchange(String domain, Call call, String auth, HttpResponse.BodyHandler<T> handler) {

@@ -247,4 +247,25 @@ class DockerConfigTest {
         assertThatThrownBy(() -> RegistryLogin.verify(ClientOptions.defaults(), domain, new Credentials("a", "b")))
                 .hasMessageStartingWith("login to " + domain + " failed: cannot reach " + domain);
     }
+
+    @Test
+    void identityTokensAreReadAndANewPasswordLoginReplacesThem() throws Exception {
+        Path dir = tmp.resolve("tok/.docker");
+        Files.createDirectories(dir);
+        String tokenAuth = Base64.getEncoder().encodeToString("<token>:".getBytes(StandardCharsets.UTF_8));
+        Files.writeString(dir.resolve("config.json"), "{\"auths\":{"
+                + "\"a.example\":{\"auth\":\"" + tokenAuth + "\",\"identitytoken\":\"refresh-a\"},"
+                + "\"b.example\":{\"identitytoken\":\"refresh-b\"},"
+                + "\"c.example\":{\"auth\":\"" + Base64.getEncoder().encodeToString("u:p".getBytes(StandardCharsets.UTF_8))
+                + "\"}}}");
+        DockerConfig config = DockerConfig.inDirectory(dir);
+        assertThat(config.get("a.example")).contains(new Credentials("<token>", "", "refresh-a"));
+        assertThat(config.get("b.example")).contains(Credentials.identityToken("refresh-b"));
+        assertThat(config.get("c.example").orElseThrow().hasIdentityToken()).isFalse();
+        assertThat(Credentials.identityToken("secret-token").toString()).doesNotContain("secret-token");
+
+        config.store("a.example", new Credentials("alice", "pw"));
+        assertThat(config.get("a.example")).contains(new Credentials("alice", "pw"));
+        assertThat(json(dir.resolve("config.json")).path("auths").path("a.example").has("identitytoken")).isFalse();
+    }
 }
