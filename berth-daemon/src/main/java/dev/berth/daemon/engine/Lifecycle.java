@@ -323,29 +323,36 @@ final class Lifecycle {
         refreshHostsExcept(null);
     }
 
-    private void refreshHostsExcept(String leaving) {
-        List<Container> onBridge = new ArrayList<>();
+    /**
+     * Rewrites the hosts file of every container on the bridge. Containers come and go concurrently, so each one's
+     * address is read once into a snapshot; a failure here is logged, never a reason to fail a start or an exit.
+     */
+    private synchronized void refreshHostsExcept(String leaving) {
+        record OnBridge(Container container, StoredState.NetworkInfo network) {
+        }
+        List<OnBridge> onBridge = new ArrayList<>();
         for (Container other : engine.all()) {
-            if (!other.id().equals(leaving) && other.state().network() != null) {
-                onBridge.add(other);
+            StoredState.NetworkInfo network = other.state().network();
+            if (!other.id().equals(leaving) && network != null) {
+                onBridge.add(new OnBridge(other, network));
             }
         }
-        for (Container target : onBridge) {
+        for (OnBridge target : onBridge) {
             List<HostFiles.Peer> peers = new ArrayList<>();
-            for (Container peer : onBridge) {
+            for (OnBridge peer : onBridge) {
                 if (peer != target) {
-                    List<String> peerNames = new ArrayList<>(List.of(peer.record.name()));
-                    if (!peer.record.config().hostname().equals(peer.record.name())) {
-                        peerNames.add(peer.record.config().hostname());
+                    List<String> peerNames = new ArrayList<>(List.of(peer.container().record.name()));
+                    if (!peer.container().record.config().hostname().equals(peer.container().record.name())) {
+                        peerNames.add(peer.container().record.config().hostname());
                     }
-                    peers.add(new HostFiles.Peer(peer.state().network().ipAddress(), peerNames));
+                    peers.add(new HostFiles.Peer(peer.network().ipAddress(), peerNames));
                 }
             }
             try {
-                HostFiles.writeHosts(target.files.hosts(), target.state().network().ipAddress(),
-                        target.record.config().hostname(), target.record.name(), peers);
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot update /etc/hosts of " + target.id() + ": " + e.getMessage());
+                HostFiles.writeHosts(target.container().files.hosts(), target.network().ipAddress(),
+                        target.container().record.config().hostname(), target.container().record.name(), peers);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot update /etc/hosts of " + target.container().id() + ": " + e.getMessage());
             }
         }
     }
