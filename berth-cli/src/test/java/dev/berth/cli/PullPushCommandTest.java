@@ -60,6 +60,12 @@ class PullPushCommandTest {
                 + "Digest: " + manifest.digest() + "\n"
                 + "Status: Downloaded newer image for " + name + "\n"
                 + name + "\n");
+        // unpacked into the snapshot store while pulling: the first container starts without unpacking
+        var pulled = ImageStore.open(b).resolve(name);
+        for (String chainId : dev.berth.runtime.snapshot.SnapshotStore.chainIds(pulled.config().diffIds())) {
+            assertThat(b.resolve("snapshots").resolve(chainId.substring("sha256:".length())).resolve("fs/etc/hello.txt"))
+                    .hasContent("hello from the cli test");
+        }
         Run second = berth(b, "pull", name);
         assertThat(second.out()).contains(layer + ": Already exists", "Status: Image is up to date for " + name);
         Run quiet = berth(work.resolve("c"), "pull", "-q", "--max-concurrent-downloads", "1", "--tls-verify=false", name);

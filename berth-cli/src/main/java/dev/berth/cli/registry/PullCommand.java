@@ -83,7 +83,8 @@ public final class PullCommand implements Callable<Integer> {
         }
         PullResult result;
         try (TransferDisplay listener = new TransferDisplay(out, quiet, "Downloading", PullCommand::text)) {
-            result = client.pull(GlobalOptions.store(), reference, listener);
+            result = client.pull(GlobalOptions.store(), reference, listener,
+                    SnapshotSink.forRoot(GlobalOptions.store(), GlobalOptions.rootDir()));
         }
         if (!quiet) {
             out.println("Digest: " + result.digest());

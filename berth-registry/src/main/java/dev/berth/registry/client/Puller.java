@@ -48,6 +48,13 @@ final class Puller {
     private final String scope;
     private final URI base;
 
+    private LayerSink sink = LayerSink.NONE;
+
+    Puller withSink(LayerSink layerSink) {
+        this.sink = layerSink == null ? LayerSink.NONE : layerSink;
+        return this;
+    }
+
     Puller(RegistryClient client, Transport transport, ImageStore store, Reference reference, TransferListener listener) {
         this.client = client;
         this.transport = transport;
@@ -104,25 +111,38 @@ final class Puller {
         int present = 0;
         Descriptor manifestDescriptor = chosen.descriptor();
         try (Lease lease = store.lease()) {
+            // the config first, alone: a sink unpacking layers while they download needs it (their diffIDs)
+            Descriptor configDescriptor = manifest.config();
+            if (lease.holdIfPresent(configDescriptor.digest())) {
+                present++;
+            } else {
+                download(lease, configDescriptor, false);
+                downloaded.incrementAndGet();
+            }
+            if (sink != LayerSink.NONE) {
+                sink.begin(manifest, dev.berth.oci.json.Json.read(store.content().read(configDescriptor.digest()),
+                        dev.berth.oci.image.ImageConfig.class, "image config " + configDescriptor.digest()));
+            }
             List<Runnable> downloads = new ArrayList<>();
             for (Descriptor blob : blobs.values()) {
-                boolean isLayer = !blob.digest().equals(manifest.config().digest());
+                if (blob.digest().equals(configDescriptor.digest())) {
+                    continue;
+                }
                 if (lease.holdIfPresent(blob.digest())) {
                     present++;
-                    if (isLayer) {
-                        listener.layer(blob, TransferListener.Status.ALREADY_EXISTS, null);
-                    }
+                    listener.layer(blob, TransferListener.Status.ALREADY_EXISTS, null);
+                    sink.stored(blob);
                 } else {
                     downloads.add(() -> {
-                        download(lease, blob, isLayer);
+                        download(lease, blob, true);
                         downloaded.incrementAndGet();
-                        if (isLayer) {
-                            listener.layer(blob, TransferListener.Status.PULL_COMPLETE, null);
-                        }
+                        listener.layer(blob, TransferListener.Status.PULL_COMPLETE, null);
+                        sink.stored(blob);
                     });
                 }
             }
             Parallel.run(downloads, client.options().maxConcurrentTransfers(), "berth-pull-");
+            sink.finish();
             put(lease, chosen);
             if (indexDescriptor != null) {
                 put(lease, top);

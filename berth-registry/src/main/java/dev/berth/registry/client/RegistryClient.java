@@ -48,7 +48,13 @@ public final class RegistryClient implements AutoCloseable {
      * verified against its digest and size before it becomes visible in the store.
      */
     public PullResult pull(ImageStore store, Reference reference, TransferListener listener) {
-        return new Puller(this, transport, store, reference, listener == null ? TransferListener.none() : listener).run();
+        return pull(store, reference, listener, LayerSink.NONE);
+    }
+
+    /** A pull whose layers go to {@code sink} as soon as each is stored (for unpacking while the rest download). */
+    public PullResult pull(ImageStore store, Reference reference, TransferListener listener, LayerSink sink) {
+        return new Puller(this, transport, store, reference, listener == null ? TransferListener.none() : listener)
+                .withSink(sink).run();
     }
 
     /** Pulls a reference given as text ({@code busybox}, {@code localhost:5000/team/model:1.0}). */

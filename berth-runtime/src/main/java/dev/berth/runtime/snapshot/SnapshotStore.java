@@ -172,6 +172,14 @@ public final class SnapshotStore {
         return removed;
     }
 
+    /**
+     * Unpacks one stored layer under its ChainID (nothing to do when it is unpacked already): what a pull calls as each
+     * layer arrives, so that the first container of the image starts without unpacking.
+     */
+    public void unpackLayer(ImageStore images, Descriptor layer, String diffId, String chainId) {
+        unpack(images, layer, diffId, chainId);
+    }
+
     private void unpack(ImageStore images, Descriptor layer, String diffId, String chainId) {
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile(chainId), false)) {
             Path dir = directory(chainId);
