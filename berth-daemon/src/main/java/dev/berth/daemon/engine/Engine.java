@@ -14,7 +14,6 @@ import dev.berth.oci.store.AtomicFiles;
 import dev.berth.oci.store.Image;
 import dev.berth.oci.store.ImageStore;
 import dev.berth.oci.store.StorePaths;
-import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.snapshot.SnapshotStore;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -568,9 +567,5 @@ public final class Engine implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             LOG.log(System.Logger.Level.WARNING, "container did not exit in time: " + e);
         }
-    }
-
-    static ContainerException unwrap(RuntimeException e) {
-        return e instanceof ContainerException c ? c : null;
     }
 }

@@ -230,11 +230,7 @@ final class Lifecycle {
                     AtomicFiles.deleteQuietly(exitFile); // the end of a start that was rolled back
                     return;
                 }
-                try {
-                    code = Integer.parseInt(text);
-                } catch (NumberFormatException e) {
-                    code = 255;
-                }
+                code = parseCode(text);
                 boolean oom = Files.exists(c.files.persist().resolve("oom")) || oomKills(c.id()) > 0;
                 settleEnd(c, code, oom, "");
                 AtomicFiles.deleteQuietly(exitFile);

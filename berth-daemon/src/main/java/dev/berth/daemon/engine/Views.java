@@ -28,13 +28,8 @@ final class Views {
         }
         if (net != null) {
             for (StoredState.PublishedPort p : net.ports()) {
-                ports.computeIfAbsent(p.containerPort() + "/" + p.protocol(), k -> new ArrayList<>());
-                List<HostConfig.PortBinding> list = ports.get(p.containerPort() + "/" + p.protocol());
-                if (list == null) {
-                    list = new ArrayList<>();
-                    ports.put(p.containerPort() + "/" + p.protocol(), list);
-                }
-                list.add(new HostConfig.PortBinding(p.hostIp().isEmpty() ? "0.0.0.0" : p.hostIp(), Integer.toString(p.hostPort())));
+                // exposed-only ports map to null, which computeIfAbsent replaces like an absent key
+                ports.computeIfAbsent(p.containerPort() + "/" + p.protocol(), k -> new ArrayList<>()).add(new HostConfig.PortBinding(p.hostIp().isEmpty() ? "0.0.0.0" : p.hostIp(), Integer.toString(p.hostPort())));
             }
         }
         Map<String, ContainerInspect.EndpointSettings> networks = new TreeMap<>();

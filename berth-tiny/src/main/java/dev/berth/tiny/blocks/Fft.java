@@ -1,11 +1,11 @@
 package dev.berth.tiny.blocks;
 
 /** An in-place radix-2 complex FFT over doubles (the length must be a power of two). */
-final class Fft {
+public final class Fft {
     private Fft() {
     }
 
-    static void transform(double[] re, double[] im) {
+    public static void transform(double[] re, double[] im) {
         int n = re.length;
         for (int i = 1, j = 0; i < n; i++) {
             int bit = n >> 1;

@@ -33,7 +33,7 @@ public final class KwsFeatures {
                 double window = 0.5 - 0.5 * Math.cos(2 * Math.PI * n / FRAME);
                 re[n] = second[f * STEP + n] / 32768.0 * window;
             }
-            fft(re, im);
+            dev.berth.tiny.blocks.Fft.transform(re, im);
             for (int m = 0; m < MELS; m++) {
                 double sum = 0;
                 for (int k = 0; k < BINS; k++) {
@@ -75,40 +75,4 @@ public final class KwsFeatures {
         return weights;
     }
 
-    /** In-place iterative radix-2 complex FFT. */
-    static void fft(double[] re, double[] im) {
-        int n = re.length;
-        for (int i = 1, j = 0; i < n; i++) {
-            int bit = n >> 1;
-            for (; (j & bit) != 0; bit >>= 1) {
-                j ^= bit;
-            }
-            j ^= bit;
-            if (i < j) {
-                double t = re[i];
-                re[i] = re[j];
-                re[j] = t;
-                t = im[i];
-                im[i] = im[j];
-                im[j] = t;
-            }
-        }
-        for (int len = 2; len <= n; len <<= 1) {
-            double angle = -2 * Math.PI / len;
-            for (int i = 0; i < n; i += len) {
-                for (int k = 0; k < len / 2; k++) {
-                    double wr = Math.cos(angle * k);
-                    double wi = Math.sin(angle * k);
-                    int a = i + k;
-                    int b = a + len / 2;
-                    double xr = re[b] * wr - im[b] * wi;
-                    double xi = re[b] * wi + im[b] * wr;
-                    re[b] = re[a] - xr;
-                    im[b] = im[a] - xi;
-                    re[a] += xr;
-                    im[a] += xi;
-                }
-            }
-        }
-    }
 }
