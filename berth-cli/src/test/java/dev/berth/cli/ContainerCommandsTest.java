@@ -162,4 +162,26 @@ class ContainerCommandsTest {
             new ProcessBuilder("rm", "-rf", host.toString()).start().waitFor();
         }
     }
+
+    @Test
+    void badValuesForTheOtherCommandsAreRefusedByName() {
+        InProcessBerth.Run filter = berth("ps", "--filter", "colour=blue");
+        assertThat(filter.exit()).isEqualTo(1);
+        assertThat(filter.err()).contains("invalid filter 'colour'");
+        InProcessBerth.Run restart = berth("run", "--restart", "sometimes", IMAGE, "true");
+        assertThat(restart.exit()).isEqualTo(125);
+        assertThat(restart.err()).contains("invalid restart policy 'sometimes'");
+        assertThat(berth("run", "-d", "--name", "target", "--network", "none", IMAGE, "sleep", "60").exit()).isZero();
+        try {
+            InProcessBerth.Run signal = berth("kill", "-s", "NOPE", "target");
+            assertThat(signal.exit()).isEqualTo(1);
+            assertThat(signal.err()).contains("invalid signal: NOPE");
+            InProcessBerth.Run since = berth("logs", "--since", "yesterday", "target");
+            assertThat(since.exit()).isEqualTo(1);
+            assertThat(since.err()).contains("invalid time").contains("yesterday");
+            assertThat(berth("ps", "--filter", "name=target", "-q").out()).as("still running after the refusals").isNotEmpty();
+        } finally {
+            berth("rm", "-f", "target");
+        }
+    }
 }

@@ -318,6 +318,7 @@ public final class Engine implements AutoCloseable {
     }
 
     public List<ContainerSummary> list(boolean all, Map<String, List<String>> filters) {
+        Filters.check(filters);
         List<Container> selected = new ArrayList<>();
         for (Container c : containers.values()) {
             if ((all || c.running() || c.status().restarting()) && Filters.matches(c, filters)) {

@@ -12,6 +12,21 @@ final class Filters {
     private Filters() {
     }
 
+    private static final java.util.Set<String> KEYS = java.util.Set.of("id", "name", "label", "status", "exited", "ancestor", "health");
+
+    /** Refuses an unknown filter before any container is looked at (with none, it would otherwise pass silently). */
+    static void check(Map<String, List<String>> filters) {
+        if (filters == null) {
+            return;
+        }
+        for (String key : filters.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new EngineException(EngineException.Kind.INVALID, "invalid filter '" + key
+                        + "': Berth filters by id, name, label, status, exited, ancestor and health");
+            }
+        }
+    }
+
     static boolean matches(Container c, Map<String, List<String>> filters) {
         if (filters == null) {
             return true;
@@ -46,8 +61,7 @@ final class Filters {
             case "ancestor" -> c.record.image().equals(value) || c.record.imageId().equals(value)
                     || c.record.imageId().startsWith("sha256:" + value);
             case "health" -> value.equals(state.health() == null ? "none" : state.health().status());
-            default -> throw new EngineException(EngineException.Kind.INVALID, "invalid filter '" + key
-                    + "': Berth filters by id, name, label, status, exited, ancestor and health");
+            default -> false; // unreachable: check() refused unknown keys
         };
     }
 }
