@@ -79,6 +79,10 @@ public final class InspectCommand implements Callable<Integer> {
         json.put("Os", image.config().os());
         json.put("Size", image.size());
         json.put("Config", image.config().containerConfig());
+        Map<String, Object> model = ModelSection.of(image.config().containerConfig().labels());
+        if (model != null) {
+            json.put("Model", model);
+        }
         Map<String, Object> rootfs = new LinkedHashMap<>();
         rootfs.put("Type", "layers");
         rootfs.put("Layers", image.config().diffIds());

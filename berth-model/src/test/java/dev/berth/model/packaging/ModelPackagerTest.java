@@ -211,6 +211,96 @@ class ModelPackagerTest {
         assertThat(again.imageId()).isEqualTo(v1.imageId());
     }
 
+    @Test
+    void historyListsTheVersionsOfAModelNewestFirstWithTheirProvenance() throws Exception {
+        Path model = work.resolve("models/classifier.onnx");
+        Path other = OnnxModels.write(work.resolve("models/history-b.onnx"), OnnxModels.classifier(3, true));
+        ModelPackager packager = packager(store);
+        for (Object[] v : new Object[][] {{"hist:old", model, "2026-01-01T00:00:00Z"}, {"hist:new", other, "2026-02-01T00:00:00Z"},
+                {"hist:oldest", model, "2025-06-01T00:00:00Z"}}) {
+            packager.pack(new PackageRequest((Path) v[1], (String) v[0], "history-model", null, null, null,
+                    new Provenance("someone@somewhere", "0.1.0-test", Instant.parse((String) v[2]), null)));
+        }
+        List<ModelVersion> versions = ModelHistory.versions(store, "hist");
+        assertThat(versions).extracting(ModelVersion::tag).containsExactly("new", "old", "oldest");
+        ModelVersion newest = versions.getFirst();
+        assertThat(newest.reference()).isEqualTo("hist:new");
+        assertThat(newest.model()).isEqualTo("history-model");
+        assertThat(newest.created()).isEqualTo("2026-02-01T00:00:00Z");
+        assertThat(newest.modelSha256()).isEqualTo(Hashing.sha256(other));
+        assertThat(newest.builtBy()).isEqualTo("someone@somewhere");
+        assertThat(newest.imageId()).isEqualTo(store.resolve("hist:new").id().toString());
+        assertThat(newest.size()).isEqualTo(store.resolve("hist:new").size());
+        assertThat(newest.inputs()).containsExactly(new TensorSpec("features", "FP32", List.of(-1L, 4L)));
+        assertThat(versions.get(1).modelSha256()).isEqualTo(versions.get(2).modelSha256());
+
+        assertThatThrownBy(() -> ModelHistory.versions(store, "no-such-model")).isInstanceOf(ModelException.class)
+                .hasMessageContaining("no packaged versions of model 'no-such-model'");
+        assertThatThrownBy(() -> ModelHistory.versions(store, "hist:new")).isInstanceOf(ModelException.class)
+                .hasMessageContaining("without a version");
+    }
+
+    @Test
+    void aNamedBaseWithJava25ReplacesBaseAndRuntimeAndOneWithoutJavaGetsTheJlinkedRuntimeOnTop() throws Exception {
+        Path model = work.resolve("models/classifier.onnx");
+        PackagedModel.PackagedLayer debian = v1.layers().get(0);
+        PackagedModel.PackagedLayer java = v1.layers().get(1);
+        image("bases/java25:1", List.of(debian, java), List.of("JAVA_HOME=/opt/java/openjdk", "FROM_BASE=yes"));
+        image("bases/glibc:1", List.of(debian), null);
+
+        PackagedModel onJava = packager(store).pack(withBase(model, "on-java:1", "bases/java25:1"));
+        assertThat(onJava.layers()).extracting(PackagedModel.PackagedLayer::role).containsExactly("base 1", "base 2", "server", "model");
+        assertThat(onJava.layers().get(0).blob()).isEqualTo(debian.blob());
+        assertThat(onJava.layers().get(1).blob()).isEqualTo(java.blob());
+        ContainerConfig config = store.resolve("on-java:1").config().containerConfig();
+        assertThat(config.labels().get(ModelImageConfig.JAVA_LABEL)).startsWith("from the base image: Java 25");
+        assertThat(config.labels().get(ModelImageConfig.BASE_LABEL)).startsWith("bases/java25:1@sha256:");
+        assertThat(config.env()).contains("FROM_BASE=yes", "JAVA_HOME=/opt/java/openjdk");
+        assertThat(config.entrypoint().getFirst()).isEqualTo("/opt/java/openjdk/bin/java");
+
+        PackagedModel onGlibc = packager(store).pack(withBase(model, "on-glibc:1", "bases/glibc:1"));
+        assertThat(onGlibc.layers()).extracting(PackagedModel.PackagedLayer::role).containsExactly("base 1", "java", "server", "model");
+        assertThat(onGlibc.layers().get(1).blob()).isEqualTo(java.blob());
+        assertThat(onGlibc.manifest().digest()).isNotEqualTo(v1.manifest().digest());
+
+        Path busybox = work.resolve("busybox-root");
+        Files.createDirectories(busybox.resolve("bin"));
+        Files.writeString(busybox.resolve("bin/sh"), "#!/not/really\n");
+        image("bases/static:1", List.of(layerOf(busybox)), null);
+        assertThatThrownBy(() -> packager(store).pack(withBase(model, "on-static:1", "bases/static:1")))
+                .isInstanceOf(ModelException.class).hasMessageContaining("base image bases/static:1 has no glibc");
+        assertThatThrownBy(() -> packager(store).pack(withBase(model, "on-missing:1", "bases/missing:1")))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("base image bases/missing:1 is not in the store: pull it first");
+        assertThat(store.find("on-static:1")).isEmpty();
+    }
+
+    private static PackageRequest withBase(Path model, String tag, String base) {
+        return new PackageRequest(model, tag, null, base, null, null, new Provenance("tester@test-host", "0.1.0-test", CREATED, null));
+    }
+
+    /** An image in the store made of given layers, as a base someone pulled would be. */
+    private static void image(String name, List<PackagedModel.PackagedLayer> layers, List<String> env) {
+        try (var lease = store.lease()) {
+            List<dev.berth.oci.layer.WrittenLayer> written = new ArrayList<>();
+            for (PackagedModel.PackagedLayer l : layers) {
+                assertThat(lease.holdIfPresent(l.blob().digest())).isTrue();
+                written.add(new dev.berth.oci.layer.WrittenLayer(l.blob(), l.diffId(), l.uncompressedSize()));
+            }
+            var config = new dev.berth.oci.image.ImageConfig("2026-01-01T00:00:00Z", null, "amd64", "linux", null, null, null,
+                    env == null ? null : ContainerConfig.EMPTY.withEnv(env), null, List.of());
+            Descriptor manifest = dev.berth.oci.store.ImageAssembler.assemble(lease, config, written, null);
+            store.tag(dev.berth.oci.reference.Reference.parse(name), manifest);
+        }
+    }
+
+    private static PackagedModel.PackagedLayer layerOf(Path tree) {
+        try (var lease = store.lease()) {
+            var layer = LayerCache.write(lease, dev.berth.oci.layer.LayerTree.scan(tree, 0, 0));
+            return new PackagedModel.PackagedLayer("test", layer.blob(), layer.diffId(), layer.uncompressedSize(), false, "");
+        }
+    }
+
     /** The image's layers extracted into one directory, as a container's root would be. */
     static Path unpack(Image image, Path target) throws Exception {
         Files.createDirectories(target);
