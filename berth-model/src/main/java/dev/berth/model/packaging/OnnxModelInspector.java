@@ -114,7 +114,8 @@ public final class OnnxModelInspector {
     /** ONNX Runtime's message without its status-code prefix ("[ErrorCode:InvalidProtobuf] …"). */
     private static String reason(OrtException e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        String cleaned = message.replaceFirst("^Error code - ORT_[A-Z_]+ - message: ", "").strip();
+        String cleaned = message.replaceFirst("^Error code - ORT_[A-Z_]+ - message: ", "")
+                .replaceFirst("^Load model from .* failed: ?", "").strip();
         return cleaned.isEmpty() ? message : cleaned;
     }
 }
