@@ -267,7 +267,7 @@ public final class ModelPackager {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            // a leftover work directory is removed by the next packaging's cleanup of its own only; harmless
+            // what is left only takes space under the cache directory; nothing reads it
         }
     }
 }
