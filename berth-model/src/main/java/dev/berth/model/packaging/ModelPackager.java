@@ -103,6 +103,7 @@ public final class ModelPackager {
         Path work;
         try {
             Files.createDirectories(cache);
+            removeAbandonedWorkDirectories();
             work = Files.createTempDirectory(cache, "work-");
         } catch (IOException e) {
             throw new ModelException("cannot create a work directory in " + cache + ": " + e.getMessage(), e);
@@ -259,6 +260,18 @@ public final class ModelPackager {
             annotations.put("org.opencontainers.image.base.digest", named.image().manifestDescriptor().digest().toString());
         }
         return annotations;
+    }
+
+    /** Work directories of packagings that were killed: an hour old is far beyond any packaging's run. */
+    private void removeAbandonedWorkDirectories() throws IOException {
+        java.time.Instant hourAgo = java.time.Instant.now().minus(java.time.Duration.ofHours(1));
+        try (Stream<Path> list = Files.list(cache)) {
+            for (Path dir : list.filter(p -> p.getFileName().toString().startsWith("work-")).toList()) {
+                if (Files.getLastModifiedTime(dir).toInstant().isBefore(hourAgo)) {
+                    deleteTree(dir);
+                }
+            }
+        }
     }
 
     private static void deleteTree(Path dir) {
