@@ -1,0 +1,90 @@
+package dev.berth.build.engine;
+
+import dev.berth.build.BuildException;
+import dev.berth.build.cache.BuildCache;
+import dev.berth.build.exec.Teardowns;
+import dev.berth.build.dockerfile.Dockerfile;
+import dev.berth.oci.image.Descriptor;
+import dev.berth.oci.image.Platform;
+import dev.berth.oci.layer.LayerEntry;
+import dev.berth.oci.layer.LayerOptions;
+import dev.berth.oci.layer.LayerWriter;
+import dev.berth.oci.layer.WrittenLayer;
+import dev.berth.oci.store.BlobWriter;
+import dev.berth.oci.store.ImageStore;
+import dev.berth.oci.store.Lease;
+import dev.berth.runtime.monitor.Runc;
+import dev.berth.runtime.snapshot.SnapshotStore;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Everything the stages of one build share: the store and its lease, the cache, the runtime, the clock. */
+final class BuildSession {
+    final BuildRequest request;
+    final Dockerfile dockerfile;
+    final ImageStore store;
+    final SnapshotStore snapshots;
+    final BuildCache cache;
+    final Lease lease;
+    final Runc runc;
+    final Teardowns teardowns;
+    final Path workRoot;
+    final BuildListener listener;
+    final Times times;
+    final Platform targetPlatform;
+    final BaseImages baseImages;
+    final Map<String, String> globalArgs;
+    /** Built stages by index, each completed once its last step is done. */
+    final Map<Integer, CompletableFuture<StageResult>> stages = new ConcurrentHashMap<>();
+    /** Build arguments some ARG declared (for the "not consumed" warning). */
+    final Set<String> consumedArgs = ConcurrentHashMap.newKeySet();
+    final AtomicInteger steps = new AtomicInteger();
+    final AtomicInteger cachedSteps = new AtomicInteger();
+    final AtomicInteger stepIds = new AtomicInteger();
+    final boolean multiStage;
+
+    BuildSession(BuildRequest request, Dockerfile dockerfile, ImageStore store, SnapshotStore snapshots, BuildCache cache,
+                 Lease lease, Runc runc, Teardowns teardowns, Path workRoot, BuildListener listener, Times times,
+                 Platform targetPlatform, Map<String, String> globalArgs, boolean multiStage) {
+        this.request = request;
+        this.dockerfile = dockerfile;
+        this.store = store;
+        this.snapshots = snapshots;
+        this.cache = cache;
+        this.lease = lease;
+        this.runc = runc;
+        this.teardowns = teardowns;
+        this.workRoot = workRoot;
+        this.listener = listener;
+        this.times = times;
+        this.targetPlatform = targetPlatform;
+        this.globalArgs = globalArgs;
+        this.multiStage = multiStage;
+        this.baseImages = new BaseImages(store, lease, request.pull(), request.baseImagePins());
+    }
+
+    /** Writes entries as a new layer blob under the build's lease. */
+    LayerRef writeLayer(List<LayerEntry> entries) {
+        try (BlobWriter writer = lease.writer()) {
+            WrittenLayer layer = LayerWriter.writeEntries(entries, writer, LayerOptions.defaults().withMtime(times.layerMtime()));
+            Descriptor blob = writer.commit(layer.blob().mediaType(), layer.blob().digest(), layer.blob().size());
+            return new LayerRef(blob, layer.diffId().toString());
+        }
+    }
+
+    /** The unpacked directories of {@code layers}, for a container's or a view's overlay. */
+    List<Path> lowers(List<LayerRef> layers) {
+        return LayerStack.lowers(snapshots, store, layers);
+    }
+
+    void checkCancelled() {
+        if (teardowns.cancelled()) {
+            throw new BuildException("the build was cancelled");
+        }
+    }
+}
