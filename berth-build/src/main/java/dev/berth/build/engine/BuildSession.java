@@ -2,6 +2,13 @@ package dev.berth.build.engine;
 
 import dev.berth.build.BuildException;
 import dev.berth.build.cache.BuildCache;
+import dev.berth.build.context.BuildContext;
+import dev.berth.build.context.FileHashCache;
+import dev.berth.build.copy.CopyRequest;
+import dev.berth.build.copy.CopySource;
+import dev.berth.build.copy.CopyStep;
+import dev.berth.build.dockerfile.Instruction;
+import dev.berth.build.dockerfile.SourcePosition;
 import dev.berth.build.exec.Teardowns;
 import dev.berth.build.dockerfile.Dockerfile;
 import dev.berth.oci.image.Descriptor;
@@ -47,10 +54,13 @@ final class BuildSession {
     final AtomicInteger cachedSteps = new AtomicInteger();
     final AtomicInteger stepIds = new AtomicInteger();
     final boolean multiStage;
+    final BuildContext context;
+    final FileHashCache hashes;
 
     BuildSession(BuildRequest request, Dockerfile dockerfile, ImageStore store, SnapshotStore snapshots, BuildCache cache,
                  Lease lease, Runc runc, Teardowns teardowns, Path workRoot, BuildListener listener, Times times,
-                 Platform targetPlatform, Map<String, String> globalArgs, boolean multiStage) {
+                 Platform targetPlatform, Map<String, String> globalArgs, boolean multiStage, BuildContext context,
+                 FileHashCache hashes) {
         this.request = request;
         this.dockerfile = dockerfile;
         this.store = store;
@@ -65,6 +75,8 @@ final class BuildSession {
         this.targetPlatform = targetPlatform;
         this.globalArgs = globalArgs;
         this.multiStage = multiStage;
+        this.context = context;
+        this.hashes = hashes;
         this.baseImages = new BaseImages(store, lease, request.pull(), request.baseImagePins());
     }
 
@@ -80,6 +92,22 @@ final class BuildSession {
     /** The unpacked directories of {@code layers}, for a container's or a view's overlay. */
     List<Path> lowers(List<LayerRef> layers) {
         return LayerStack.lowers(snapshots, store, layers);
+    }
+
+    /** A COPY or ADD request with the build's policies: modes normalized when reproducible, URLs pinned by the lock. */
+    CopyRequest copyPolicies(CopyRequest r) {
+        return r.withNormalizedModes(times.reproducible()).withPinnedDigests(request.urlPins());
+    }
+
+    /** The digest of a context path (file or directory, .dockerignore applied), for a RUN bind mount's cache key. */
+    String contextDigest(String source, SourcePosition at) {
+        Instruction.CopySpec spec = new Instruction.CopySpec(List.of(source.isEmpty() ? "." : source), "/mnt/", null,
+                null, false, false, List.of(), List.of());
+        CopyRequest r = new CopyRequest("RUN --mount", at, new CopySource.Context(context), spec, "/", false, null,
+                false, Map.of());
+        try (CopyStep step = CopyStep.prepare(r, hashes)) {
+            return step.sourceDigest();
+        }
     }
 
     void checkCancelled() {

@@ -2,6 +2,8 @@ package dev.berth.build.engine;
 
 import dev.berth.build.BuildException;
 import dev.berth.build.cache.BuildCache;
+import dev.berth.build.context.BuildContext;
+import dev.berth.build.context.FileHashCache;
 import dev.berth.build.dockerfile.Dockerfile;
 import dev.berth.build.dockerfile.DockerfileParser;
 import dev.berth.build.dockerfile.Expander;
@@ -81,12 +83,16 @@ public final class Builder {
             throw new BuildException("cannot create " + workRoot + ": " + e.getMessage(), e);
         }
         Runc runc = new Runc(runcBinary(), runcStateRoot(berthRoot));
+        BuildContext context = BuildContext.open(request.context(), request.dockerfilePath());
+        FileHashCache hashes = FileHashCache.open(berthRoot.resolve("build-cache").resolve("file-hashes"));
         try (Lease lease = store.lease()) {
             BuildSession session = new BuildSession(request, dockerfile, store, SnapshotStore.open(berthRoot),
                     BuildCache.open(berthRoot, store), lease, runc, teardowns, workRoot, listener,
-                    Times.of(request.sourceDateEpoch()), platform, globalArgs, dockerfile.stages().size() > 1);
+                    Times.of(request.sourceDateEpoch()), platform, globalArgs, dockerfile.stages().size() > 1, context,
+                    hashes);
             globalArgs.keySet().forEach(session.consumedArgs::add);
             StageResult result = runStages(session, needed, target);
+            hashes.save();
             warnUnusedArgs(session);
             listener.info("exporting the image");
             Descriptor manifest = assemble(session, result, lease);

@@ -88,7 +88,7 @@ final class RunMounts {
                         key.put("bind:" + target, stage.cacheKey() + ":" + source);
                         planned.add(new Planned.StageBind(stage, source, target, writable, where));
                     } else {
-                        Path context = session.request.context();
+                        Path context = session.context.root();
                         Path p = context.resolve(source.startsWith("/") ? source.substring(1) : source).normalize();
                         if (!p.startsWith(context)) {
                             throw new BuildException(where + ": RUN --mount source " + source + " is outside the build context");
@@ -96,7 +96,7 @@ final class RunMounts {
                         if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                             throw new BuildException(where + ": RUN --mount source " + source + " not found in the build context");
                         }
-                        key.put("bind:" + target, MinimalCopy.digest(context, List.of(source.isEmpty() ? "." : source)));
+                        key.put("bind:" + target, session.contextDigest(source, run.position()));
                         planned.add(new Planned.ContextBind(p, target, writable));
                     }
                 }

@@ -3,6 +3,10 @@ package dev.berth.build.engine;
 import dev.berth.build.BuildException;
 import dev.berth.build.cache.CacheEntry;
 import dev.berth.build.cache.CacheKey;
+import dev.berth.build.copy.CopyRequest;
+import dev.berth.build.copy.CopyResult;
+import dev.berth.build.copy.CopySource;
+import dev.berth.build.copy.CopyStep;
 import dev.berth.build.dockerfile.Dockerfile;
 import dev.berth.build.dockerfile.DockerfileParser;
 import dev.berth.build.dockerfile.Expander;
@@ -166,14 +170,26 @@ final class StageBuilder {
             }
             CacheKey k = CacheKey.of("step").part("parent", key).part("instruction", Canonical.text(e))
                     .part("platform", platform.toString()).part("time", session.times.keyPart());
-            Inputs inputs = inputs(e);
-            inputs.addTo(k);
-            String stepKey = k.finish();
+            try (Inputs inputs = inputs(e)) {
+                inputs.addTo(k);
+                runStep(e, k.finish(), step, inputs, text, t0);
+            }
+        } catch (BuildException e) {
+            session.listener.failed(step, e.getMessage());
+            throw e;
+        } catch (RuntimeException e) {
+            String message = where(raw) + ": " + raw.keyword() + " failed: " + e.getMessage();
+            session.listener.failed(step, message);
+            throw new BuildException(message, e);
+        }
+    }
+
+    private void runStep(Instruction e, String stepKey, BuildListener.Step step, Inputs inputs, String text, long t0) {
             Optional<CacheEntry> hit = session.request.noCache() ? Optional.empty() : session.cache.lookup(stepKey);
             if (hit.isPresent() && (!hit.get().hasLayer() || session.lease.holdIfPresent(hit.get().layer().digest()))) {
                 CacheEntry entry = hit.get();
                 applyConfig(e);
-                LayerRef layer = entry.hasLayer() ? new LayerRef(entry.layer(), entry.diffId()) : null;
+                LayerRef layer = entry.hasLayer() ? addLayer(new LayerRef(entry.layer(), entry.diffId())) : null;
                 addHistory(e, layer, entry.created());
                 key = stepKey;
                 session.cachedSteps.incrementAndGet();
@@ -191,14 +207,6 @@ final class StageBuilder {
                     text.lines().findFirst().orElse(text)));
             session.steps.incrementAndGet();
             session.listener.finished(step, Duration.ofNanos(System.nanoTime() - t0));
-        } catch (BuildException e) {
-            session.listener.failed(step, e.getMessage());
-            throw e;
-        } catch (RuntimeException e) {
-            String message = where(raw) + ": " + raw.keyword() + " failed: " + e.getMessage();
-            session.listener.failed(step, message);
-            throw new BuildException(message, e);
-        }
     }
 
     private String lookup(String name) {
@@ -240,15 +248,27 @@ final class StageBuilder {
 
     // ---- what a step reads, for its key
 
-    /** The inputs of a step beyond its text: files it reads (by content), stages it reads (by key), its env. */
-    private record Inputs(Map<String, String> parts, RunMounts.Plan mounts, Path sourceRoot, String fromStageKey) {
+    /**
+     * The inputs of a step beyond its text: files it reads (by content), stages it reads (by key), its env. A COPY
+     * or ADD from the context is prepared here already (its sources found and hashed); closing releases it.
+     */
+    private record Inputs(Map<String, String> parts, RunMounts.Plan mounts, CopyStep copy, StageResult copyFrom)
+            implements AutoCloseable {
         void addTo(CacheKey k) {
             k.parts("inputs", parts);
+        }
+
+        @Override
+        public void close() {
+            if (copy != null) {
+                copy.close();
+            }
         }
     }
 
     private Inputs inputs(Instruction e) {
         Map<String, String> parts = new LinkedHashMap<>();
+        String workdir = config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
         switch (e) {
             case Instruction.Run r -> {
                 runArgs().forEach((n, v) -> parts.put("arg:" + n, v));
@@ -257,18 +277,23 @@ final class StageBuilder {
                 plan.keyParts().forEach(parts::put);
                 return new Inputs(parts, plan, null, null);
             }
+            case Instruction.Copy c when c.from() != null -> {
+                StageResult from = copySource(c.from(), where(c));
+                parts.put("from", from.cacheKey());
+                parts.put("workdir", workdir);
+                return new Inputs(parts, null, null, from);
+            }
             case Instruction.Copy c -> {
-                if (c.from() != null) {
-                    StageResult from = copySource(c.from(), where(c));
-                    parts.put("from", from.cacheKey());
-                    return new Inputs(parts, null, null, from.cacheKey());
-                }
-                parts.put("context", MinimalCopy.digest(session.request.context(), c.spec().sources()));
-                return new Inputs(parts, null, session.request.context(), null);
+                CopyStep step = CopyStep.prepare(session.copyPolicies(
+                        CopyRequest.of(c, new CopySource.Context(session.context), workdir)), session.hashes);
+                parts.put("sources", step.sourceDigest());
+                return new Inputs(parts, null, step, null);
             }
             case Instruction.Add a -> {
-                parts.put("context", MinimalCopy.digest(session.request.context(), a.spec().sources()));
-                return new Inputs(parts, null, session.request.context(), null);
+                CopyStep step = CopyStep.prepare(session.copyPolicies(CopyRequest.of(a, session.context, workdir)),
+                        session.hashes);
+                parts.put("sources", step.sourceDigest());
+                return new Inputs(parts, null, step, null);
             }
             default -> {
                 return new Inputs(parts, null, null, null);
@@ -304,8 +329,8 @@ final class StageBuilder {
     private LayerRef execute(Instruction e, BuildListener.Step step, Inputs inputs) {
         return switch (e) {
             case Instruction.Run r -> run(r, step, inputs.mounts());
-            case Instruction.Copy c -> copy(c.spec(), c.from(), c);
-            case Instruction.Add a -> copy(a.spec(), null, a);
+            case Instruction.Copy c -> copy(c, c.spec(), inputs);
+            case Instruction.Add a -> copy(a, a.spec(), inputs);
             case Instruction.Workdir w -> workdir(w);
             default -> null;
         };
@@ -383,31 +408,52 @@ final class StageBuilder {
         return text.length() > 60 ? text.substring(0, 57) + "..." : text;
     }
 
-    private LayerRef copy(Instruction.CopySpec spec, String from, Instruction at) {
-        Path sourceRoot;
+    private LayerRef copy(Instruction at, Instruction.CopySpec spec, Inputs inputs) {
+        Path output = session.workRoot.resolve("copy-" + java.util.HexFormat.of().toHexDigits(
+                java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+        Runnable removeOutput = () -> {
+            try {
+                dev.berth.runtime.snapshot.SnapshotStore.deleteTree(output);
+            } catch (java.io.IOException ignored) {
+                // a leftover under build-tmp; the next build's start removes it
+            }
+        };
+        session.teardowns.add(output, removeOutput);
         RootfsView sourceView = null;
+        CopyStep fromStep = null;
         try {
-            if (from != null) {
-                StageResult source = copySource(from, where(at));
-                sourceView = RootfsView.open(session.workRoot, session.lowers(source.layers()), session.teardowns);
-                sourceRoot = sourceView.root();
+            java.nio.file.Files.createDirectories(output);
+            CopyStep step = inputs.copy();
+            String workdir = config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
+            if (step == null) {
+                StageResult from = inputs.copyFrom();
+                sourceView = RootfsView.open(session.workRoot, session.lowers(from.layers()), session.teardowns);
+                String name = ((Instruction.Copy) at).from();
+                fromStep = CopyStep.prepare(session.copyPolicies(CopyRequest.of((Instruction.Copy) at,
+                        new CopySource.Filesystem(sourceView.root(), "stage or image '" + name + "'"), workdir)),
+                        session.hashes);
+                step = fromStep;
+            }
+            CopyResult result;
+            if (spec.link()) {
+                result = step.apply(null, output);
             } else {
-                sourceRoot = session.request.context();
-            }
-            try (RootfsView dest = RootfsView.open(session.workRoot, session.lowers(layers), session.teardowns)) {
-                List<LayerEntry> entries;
-                try {
-                    entries = MinimalCopy.entries(sourceRoot, spec.sources(), spec.destination(),
-                            config.workingDir() == null ? "" : config.workingDir(), dest.root());
-                } catch (BuildException e) {
-                    throw new BuildException(where(at) + ": " + e.getMessage(), e);
+                try (RootfsView dest = RootfsView.open(session.workRoot, session.lowers(layers), session.teardowns)) {
+                    result = step.apply(dest.root(), output);
                 }
-                return entries.isEmpty() ? null : addLayer(session.writeLayer(entries));
             }
+            return result.entries().isEmpty() ? null : addLayer(session.writeLayer(result.entries()));
+        } catch (java.io.IOException e) {
+            throw new BuildException(where(at) + ": cannot prepare the COPY: " + e.getMessage(), e);
         } finally {
+            if (fromStep != null) {
+                fromStep.close();
+            }
             if (sourceView != null) {
                 sourceView.close();
             }
+            removeOutput.run();
+            session.teardowns.remove(output);
         }
     }
 
