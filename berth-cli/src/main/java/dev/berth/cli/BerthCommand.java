@@ -93,6 +93,8 @@ public final class BerthCommand implements Runnable {
         m.put("container", dev.berth.cli.container.ContainerCommand::new);
         m.put("cp", dev.berth.cli.container.CpCommand::new);
         m.put("tiny", dev.berth.cli.tiny.TinyCommand::new);
+        m.put("build", dev.berth.cli.build.BuildCommand::new);
+        m.put("builder", dev.berth.cli.build.BuilderCommand::new);
         return m;
     }
 
