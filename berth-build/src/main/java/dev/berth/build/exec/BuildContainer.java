@@ -227,7 +227,7 @@ public final class BuildContainer implements AutoCloseable {
     /** The step's changes as layer entries; unmounts the root filesystem first so the upper directory is settled. */
     public List<LayerEntry> changes() {
         unmountAll();
-        return UpperDiff.entries(upper, runtimeCreated);
+        return UpperDiff.entries(upper, runtimeCreated, spec.lowers());
     }
 
     private void unmountAll() {

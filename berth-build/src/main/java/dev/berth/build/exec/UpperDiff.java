@@ -12,10 +12,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Turns the upper directory of a build container's overlay into the entries of an OCI layer: files as they are (mode,
@@ -41,8 +41,8 @@ public final class UpperDiff {
      * @param runtimeCreated paths (relative, '/'-separated) that did not exist before the step and were made only as
      *     mount points; each is dropped when it is an empty directory or empty file with nothing else below it
      */
-    public static List<LayerEntry> entries(Path upper, Set<String> runtimeCreated) {
-        Map<String, LayerEntry> byPath = new LinkedHashMap<>();
+    public static List<LayerEntry> entries(Path upper, Set<String> runtimeCreated, List<Path> lowers) {
+        TreeMap<String, LayerEntry> byPath = new TreeMap<>();
         Map<String, Boolean> emptyPlaceholder = new HashMap<>();
         Map<List<Object>, String> firstNameOfInode = new HashMap<>();
         try {
@@ -111,24 +111,53 @@ public final class UpperDiff {
         } catch (IOException e) {
             throw new BuildException("cannot read the changes of the build step in " + upper + ": " + e.getMessage(), e);
         }
-        dropRuntimeCreated(byPath, emptyPlaceholder, runtimeCreated);
+        dropUnchanged(byPath, emptyPlaceholder, runtimeCreated, lowers);
         return new ArrayList<>(byPath.values());
     }
 
-    private static void dropRuntimeCreated(Map<String, LayerEntry> byPath, Map<String, Boolean> empty, Set<String> created) {
-        List<String> deepestFirst = new ArrayList<>(created);
+    /**
+     * Drops, deepest first, what is not a change of the step's own: mount points the runtime made (empty, and missing
+     * before), then directories overlayfs only copied up (a child was made and removed again, or a mount point was
+     * made in them): no entries below them any more, and the same type, mode and owner as in the layers below.
+     */
+    private static void dropUnchanged(TreeMap<String, LayerEntry> byPath, Map<String, Boolean> empty, Set<String> created,
+                                      List<Path> lowers) {
+        List<String> deepestFirst = new ArrayList<>(byPath.keySet());
         deepestFirst.sort(Comparator.comparingInt((String p) -> p.split("/").length).reversed());
         for (String path : deepestFirst) {
             LayerEntry entry = byPath.get(path);
-            if (entry == null || !Boolean.TRUE.equals(empty.get(path))) {
+            if (entry == null || hasChildren(byPath, path)) {
                 continue;
             }
-            String prefix = path + "/";
-            boolean hasChildren = byPath.keySet().stream().anyMatch(p -> p.startsWith(prefix));
-            if (!hasChildren) {
+            if (created.contains(path) && Boolean.TRUE.equals(empty.get(path))) {
+                byPath.remove(path);
+            } else if (entry.kind() == LayerEntry.Kind.DIRECTORY && sameInLowers(entry, lowers)) {
                 byPath.remove(path);
             }
         }
+    }
+
+    private static boolean hasChildren(TreeMap<String, LayerEntry> byPath, String path) {
+        String next = byPath.ceilingKey(path + "/");
+        return next != null && next.startsWith(path + "/");
+    }
+
+    /** Whether the topmost lower layer that has this path has it as a directory of the same mode and owner. */
+    private static boolean sameInLowers(LayerEntry dir, List<Path> lowers) {
+        for (Path lower : lowers.reversed()) {
+            Path p = lower.resolve(dir.path());
+            try {
+                Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
+                int mode = (Integer) a.get("mode");
+                return (mode & S_IFMT) == S_IFDIR && (mode & 07777) == dir.mode()
+                        && ((Integer) a.get("uid")).longValue() == dir.uid() && ((Integer) a.get("gid")).longValue() == dir.gid();
+            } catch (java.nio.file.NoSuchFileException missing) {
+                // not in this layer: look further down
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static String whiteoutPath(String path) {

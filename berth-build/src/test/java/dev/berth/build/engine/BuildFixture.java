@@ -82,6 +82,28 @@ final class BuildFixture implements AutoCloseable {
         return store.resolve(name);
     }
 
+    /** The entries of the image's layer {@code index} ("path" for files, "path/" for directories, "path -> target"). */
+    List<String> layerEntries(String image, int index) {
+        Image img = store.resolve(image);
+        List<String> names = new ArrayList<>();
+        try (var in = dev.berth.oci.layer.Compressors.decompressDetected(
+                store.content().open(img.manifest().layers().get(index).digest()))) {
+            dev.berth.oci.layer.TarReader tar = new dev.berth.oci.layer.TarReader(in);
+            for (dev.berth.oci.layer.TarEntry e = tar.next(); e != null; e = tar.next()) {
+                String name = e.name().endsWith("/") ? e.name().substring(0, e.name().length() - 1) : e.name();
+                names.add(e.isDirectory() ? name + "/" : e.isSymlink() ? name + " -> " + e.linkName() : name);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return names;
+    }
+
+    /** The names the store has (tags). */
+    List<String> names() {
+        return store.images().stream().flatMap(i -> i.names().stream()).sorted().toList();
+    }
+
     /** Asserts that no build left anything behind: no mount under the root, no runc container, no temp directory. */
     void assertNothingLeft() {
         assertThat(Mounts.mountPointsUnder(root)).as("mounts under the root").isEmpty();
