@@ -78,6 +78,10 @@ final class BaseImages {
         ImageConfig config = image.config();
         Platform imagePlatform = new Platform(config.architecture() == null ? platform.architecture() : config.architecture(),
                 config.os() == null ? platform.os() : config.os(), null, null, config.variant());
+        if (!imagePlatform.os().equals(platform.os()) || !imagePlatform.architecture().equals(platform.architecture())) {
+            throw new BuildException(where + ": the image " + reference.familiar() + " is for " + imagePlatform
+                    + ", not for the platform " + platform + " the build asks for");
+        }
         String key = CacheKey.of("from").part("manifest", image.manifestDescriptor().digest().toString()).finish();
         return new StageResult(config.containerConfig(), config.author(), imagePlatform, config.history(), layers, key,
                 config.created());
