@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ExpanderTest {
     private static final SourcePosition AT = new SourcePosition("Dockerfile", 3, 1);
     private static final Map<String, String> VARS = new HashMap<>(Map.of("a", "1", "b", "two words", "empty", "",
-            "path", "/usr/bin", "A_1", "upper"));
+            "path", "/usr/bin", "A_1", "upper", "file", "archive.tar.gz", "s", "foo boo"));
     private final Expander expander = new Expander('\\', VARS::get);
     private final Expander backtick = new Expander('`', VARS::get);
 
@@ -77,6 +77,23 @@ class ExpanderTest {
             ⟨$b⟩                  | ⟨two words⟩
             ⟨${path}/python3⟩     | ⟨/usr/bin/python3⟩
             ⟨pre'$a'"$a"$a⟩       | ⟨pre$a11⟩
+            ⟨${path#/usr}⟩        | ⟨/bin⟩
+            ⟨${path#/nope}⟩       | ⟨/usr/bin⟩
+            ⟨${file#*.}⟩          | ⟨tar.gz⟩
+            ⟨${file##*.}⟩         | ⟨gz⟩
+            ⟨${file%.*}⟩          | ⟨archive.tar⟩
+            ⟨${file%%.*}⟩         | ⟨archive⟩
+            ⟨${file%.[gx]z}⟩      | ⟨archive.tar⟩
+            ⟨${file#[!a]}⟩        | ⟨archive.tar.gz⟩
+            ⟨${file#?}⟩           | ⟨rchive.tar.gz⟩
+            ⟨${file/tar/zip}⟩     | ⟨archive.zip.gz⟩
+            ⟨${s/o/0}⟩            | ⟨f0o boo⟩
+            ⟨${s//o/0}⟩           | ⟨f00 b00⟩
+            ⟨${s//o*/X}⟩          | ⟨fX⟩
+            ⟨${s/ /}⟩             | ⟨fooboo⟩
+            ⟨${a/1/${path}}⟩      | ⟨/usr/bin⟩
+            ⟨${unset#x}⟩          | ⟨⟩
+            ⟨${path#$path}⟩       | ⟨⟩
             """)
     void word(String in, String out) {
         assertThat(expander.word(strip(in), AT)).isEqualTo(strip(out));
@@ -128,7 +145,7 @@ class ExpanderTest {
             ⟨${a:-x⟩                | ⟨Dockerfile:3:1: missing '}' in ${a:-x⟩
             ⟨${}⟩                   | ⟨Dockerfile:3:1: bad substitution ${} (expected a variable name after ${) in ${}⟩
             ⟨${1}⟩                  | ⟨Dockerfile:3:1: bad substitution ${1} (expected a variable name after ${) in ${1}⟩
-            ⟨${a*}⟩                 | ⟨Dockerfile:3:1: bad substitution ${a*…} (expected }, :-, :+, :?, -, + or ?) in ${a*}⟩
+            ⟨${a*}⟩                 | ⟨Dockerfile:3:1: bad substitution ${a*…} (expected }, :-, :+, :?, -, +, ?, #, %, or /) in ${a*}⟩
             ⟨'open⟩                 | ⟨Dockerfile:3:1: unterminated single quote in 'open⟩
             ⟨"open⟩                 | ⟨Dockerfile:3:1: unterminated double quote in "open⟩
             """)
