@@ -111,6 +111,12 @@ public final class CopyStep implements AutoCloseable {
         } catch (BuildException e) {
             throw e.getMessage().startsWith(request.keyword() + " failed") ? e : request.failure(e.getMessage(), e);
         }
+        for (PlannedItem item : items) {
+            if (item instanceof PlannedItem.Remote remote && remote.fileName().isEmpty() && directorySyntax) {
+                throw request.failure("cannot tell a file name for " + remote.url()
+                        + "; give the destination a file name");
+            }
+        }
         int written = spec.sources().size() + spec.heredocs().size();
         if ((written > 1 || items.size() > 1) && !directorySyntax) {
             throw request.failure("with more than one source file the destination must be a directory ending in '/': "
