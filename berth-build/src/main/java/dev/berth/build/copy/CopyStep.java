@@ -2,6 +2,7 @@ package dev.berth.build.copy;
 
 import dev.berth.build.BuildException;
 import dev.berth.build.context.FileHashCache;
+import dev.berth.build.dockerfile.FileMode;
 import dev.berth.build.dockerfile.Instruction;
 import dev.berth.oci.OciException;
 import dev.berth.oci.layer.LayerEntry;
@@ -88,13 +89,12 @@ public final class CopyStep implements AutoCloseable {
     public static CopyStep prepare(CopyRequest request, FileHashCache hashes) {
         Instruction.CopySpec spec = request.spec();
         ChownSpec chown;
-        ChmodSpec chmod;
         try {
             chown = spec.chown() == null ? null : ChownSpec.parse(spec.chown());
-            chmod = spec.chmod() == null ? null : ChmodSpec.parse(spec.chmod());
         } catch (BuildException e) {
             throw request.failure(e.getMessage());
         }
+        FileMode chmod = spec.chmod() == null ? null : FileMode.parse(spec.chmod(), request.keyword(), request.position());
         String dest = spec.destination();
         if (dest == null || dest.isEmpty()) {
             throw request.failure("no destination given");

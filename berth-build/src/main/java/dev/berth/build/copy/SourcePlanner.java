@@ -4,6 +4,7 @@ import dev.berth.build.BuildException;
 import dev.berth.build.context.BuildContext;
 import dev.berth.build.context.DockerIgnore;
 import dev.berth.build.context.FileHashCache;
+import dev.berth.build.dockerfile.FileMode;
 import dev.berth.build.dockerfile.Instruction;
 import java.io.IOException;
 import java.net.URI;
@@ -46,9 +47,9 @@ final class SourcePlanner {
     /** Null without --exclude. */
     private final DockerIgnore excludes;
     /** Null without --chmod. */
-    private final ChmodSpec chmod;
+    private final FileMode chmod;
 
-    SourcePlanner(CopyRequest request, FileHashCache hashes, ChmodSpec chmod) {
+    SourcePlanner(CopyRequest request, FileHashCache hashes, FileMode chmod) {
         this.request = request;
         this.hashes = hashes;
         this.chmod = chmod;

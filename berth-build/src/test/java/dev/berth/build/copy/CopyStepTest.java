@@ -219,9 +219,7 @@ class CopyStepTest {
     void badChmodIsRefused() {
         assertThatThrownBy(() -> f.copy("a.txt", "/x").chmod("0999").prepare())
                 .isInstanceOf(BuildException.class)
-                .hasMessageStartingWith("COPY failed: invalid --chmod value '0999'");
-        assertThatThrownBy(() -> f.copy("a.txt", "/x").chmod("u*x").prepare())
-                .hasMessageStartingWith("COPY failed: invalid --chmod value 'u*x'");
+                .hasMessageStartingWith("Dockerfile:5:1: COPY --chmod=0999: not an octal mode");
     }
 
     @Test
