@@ -62,18 +62,20 @@ public final class FileHashCache {
     }
 
     private final Path file;
+    private final long racyNanos;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong bytesHashed = new AtomicLong();
     private final AtomicLong filesHashed = new AtomicLong();
     private volatile boolean dirty;
 
-    private FileHashCache(Path file) {
+    private FileHashCache(Path file, long racyNanos) {
         this.file = file;
+        this.racyNanos = racyNanos;
     }
 
     /** A cache that lives as long as this object (one build). */
     public static FileHashCache inMemory() {
-        return new FileHashCache(null);
+        return new FileHashCache(null, RACY_NANOS);
     }
 
     /**
@@ -81,7 +83,12 @@ public final class FileHashCache {
      * or foreign file is ignored (it is only a cache) and replaced on {@link #save()}.
      */
     public static FileHashCache open(Path file) {
-        FileHashCache cache = new FileHashCache(file);
+        return open(file, RACY_NANOS);
+    }
+
+    /** With another racy window (tests use 0 so files they just wrote are persisted). */
+    static FileHashCache open(Path file, long racyNanos) {
+        FileHashCache cache = new FileHashCache(file, racyNanos);
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             if (lines.isEmpty() || !lines.getFirst().equals(HEADER)) {
@@ -121,7 +128,7 @@ public final class FileHashCache {
         }
         String digest = hashContent(regularFile);
         long now = System.currentTimeMillis() * 1_000_000L;
-        boolean racy = Math.abs(now - stamp.mtimeNanos()) < RACY_NANOS || Math.abs(now - stamp.ctimeNanos()) < RACY_NANOS;
+        boolean racy = Math.abs(now - stamp.mtimeNanos()) < racyNanos || Math.abs(now - stamp.ctimeNanos()) < racyNanos;
         entries.put(key, new Entry(stamp, digest, !racy));
         dirty = true;
         return digest;

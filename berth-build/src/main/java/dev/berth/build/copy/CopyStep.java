@@ -2,6 +2,7 @@ package dev.berth.build.copy;
 
 import dev.berth.build.BuildException;
 import dev.berth.build.context.FileHashCache;
+import dev.berth.build.dockerfile.FileMode;
 import dev.berth.build.dockerfile.Instruction;
 import dev.berth.oci.OciException;
 import dev.berth.oci.layer.LayerEntry;
@@ -88,13 +89,12 @@ public final class CopyStep implements AutoCloseable {
     public static CopyStep prepare(CopyRequest request, FileHashCache hashes) {
         Instruction.CopySpec spec = request.spec();
         ChownSpec chown;
-        ChmodSpec chmod;
         try {
             chown = spec.chown() == null ? null : ChownSpec.parse(spec.chown());
-            chmod = spec.chmod() == null ? null : ChmodSpec.parse(spec.chmod());
         } catch (BuildException e) {
             throw request.failure(e.getMessage());
         }
+        FileMode chmod = spec.chmod() == null ? null : FileMode.parse(spec.chmod(), request.keyword(), request.position());
         String dest = spec.destination();
         if (dest == null || dest.isEmpty()) {
             throw request.failure("no destination given");
@@ -110,6 +110,12 @@ public final class CopyStep implements AutoCloseable {
             items = new SourcePlanner(request, hashes, chmod).plan();
         } catch (BuildException e) {
             throw e.getMessage().startsWith(request.keyword() + " failed") ? e : request.failure(e.getMessage(), e);
+        }
+        for (PlannedItem item : items) {
+            if (item instanceof PlannedItem.Remote remote && remote.fileName().isEmpty() && directorySyntax) {
+                throw request.failure("cannot tell a file name for " + remote.url()
+                        + "; give the destination a file name");
+            }
         }
         int written = spec.sources().size() + spec.heredocs().size();
         if ((written > 1 || items.size() > 1) && !directorySyntax) {

@@ -1,6 +1,7 @@
 package dev.berth.build.copy;
 
 import dev.berth.build.BuildException;
+import dev.berth.build.dockerfile.FileMode;
 import dev.berth.oci.OciException;
 import dev.berth.oci.layer.ContainedPath;
 import dev.berth.oci.layer.ExtractOptions;
@@ -96,7 +97,7 @@ final class DestinationWriter {
                     List<String> target = fileTarget(destination, directorySyntax, remote.fileName(), remote.url());
                     Path file = downloads.get(remote.url());
                     writeBytesFile(target, file, null, request.spec().chmod() == null ? 0600
-                            : ChmodSpec.parse(request.spec().chmod()).apply(0600, false));
+                            : FileMode.parse(request.spec().chmod(), request.keyword(), request.position()).apply(0600, false));
                 }
                 case PlannedItem.Heredoc heredoc -> {
                     List<String> target = fileTarget(destination, directorySyntax, heredoc.name(), "<<" + heredoc.name());

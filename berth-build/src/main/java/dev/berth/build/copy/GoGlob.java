@@ -133,25 +133,56 @@ final class GoGlob {
         return ni == name.length();
     }
 
-    /** The index of the ']' closing the class that starts at {@code open}. */
+    /**
+     * The index of the ']' closing the class that starts at {@code open}, or -1 when the class is malformed in Go's
+     * terms: empty, unclosed, or with an unescaped '-' or ']' where a character should be.
+     */
     private static int classEnd(String pattern, int open) {
         int i = open + 1;
         if (i < pattern.length() && pattern.charAt(i) == '^') {
             i++;
         }
-        boolean first = true;
-        while (i < pattern.length()) {
-            char c = pattern.charAt(i);
-            if (c == ']' && !first) {
+        int ranges = 0;
+        while (true) {
+            if (i < pattern.length() && pattern.charAt(i) == ']' && ranges > 0) {
                 return i;
             }
-            if (c == '\\') {
-                i++;
+            int lo = classChar(pattern, i);
+            if (lo < 0) {
+                return -1;
             }
-            i++;
-            first = false;
+            i = next(pattern, i);
+            if (i < pattern.length() && pattern.charAt(i) == '-') {
+                int hi = classChar(pattern, i + 1);
+                if (hi < 0 || hi < lo) {
+                    return -1;
+                }
+                i = next(pattern, i + 1);
+            }
+            ranges++;
         }
-        return -1;
+    }
+
+    /** The class character at i (after an escaping '\'), or -1 when there is none or it is a bare '-' or ']'. */
+    private static int classChar(String pattern, int i) {
+        if (i >= pattern.length()) {
+            return -1;
+        }
+        char c = pattern.charAt(i);
+        if (c == '-' || c == ']') {
+            return -1;
+        }
+        if (c == '\\') {
+            return i + 1 < pattern.length() ? pattern.codePointAt(i + 1) : -1;
+        }
+        return pattern.codePointAt(i);
+    }
+
+    private static int next(String pattern, int i) {
+        if (pattern.charAt(i) == '\\') {
+            i++;
+        }
+        return i + Character.charCount(pattern.codePointAt(i));
     }
 
     private static boolean classMatches(String pattern, int from, int end, int cp) {
@@ -182,7 +213,7 @@ final class GoGlob {
         return new int[] {cp, i + Character.charCount(cp)};
     }
 
-    /** Refuses what Go reports as ErrBadPattern: unclosed or empty classes, bad ranges, a dangling escape. */
+    /** Refuses what Go reports as ErrBadPattern: malformed classes, a dangling escape. */
     private static void validate(String part, String pattern) {
         for (int i = 0; i < part.length(); i++) {
             char c = part.charAt(i);
@@ -193,23 +224,8 @@ final class GoGlob {
                 i++;
             } else if (c == '[') {
                 int end = classEnd(part, i);
-                int start = i + 1 + (i + 1 < part.length() && part.charAt(i + 1) == '^' ? 1 : 0);
-                if (end < 0 || end == start) {
-                    throw bad(pattern, "a '[' class is not closed");
-                }
-                for (int j = start; j < end; ) {
-                    int[] lo = escapedCodePoint(part, j);
-                    j = lo[1];
-                    if (j < end && part.charAt(j) == '-') {
-                        if (j + 1 >= end) {
-                            throw bad(pattern, "a range in a '[' class has no upper end");
-                        }
-                        int[] hi = escapedCodePoint(part, j + 1);
-                        if (hi[0] < lo[0]) {
-                            throw bad(pattern, "a range in a '[' class runs backwards");
-                        }
-                        j = hi[1];
-                    }
+                if (end < 0) {
+                    throw bad(pattern, "a '[' class is empty, not closed, or has a bare '-' or ']'");
                 }
                 i = end;
             }

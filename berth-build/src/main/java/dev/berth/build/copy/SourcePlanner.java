@@ -4,6 +4,7 @@ import dev.berth.build.BuildException;
 import dev.berth.build.context.BuildContext;
 import dev.berth.build.context.DockerIgnore;
 import dev.berth.build.context.FileHashCache;
+import dev.berth.build.dockerfile.FileMode;
 import dev.berth.build.dockerfile.Instruction;
 import java.io.IOException;
 import java.net.URI;
@@ -46,9 +47,9 @@ final class SourcePlanner {
     /** Null without --exclude. */
     private final DockerIgnore excludes;
     /** Null without --chmod. */
-    private final ChmodSpec chmod;
+    private final FileMode chmod;
 
-    SourcePlanner(CopyRequest request, FileHashCache hashes, ChmodSpec chmod) {
+    SourcePlanner(CopyRequest request, FileHashCache hashes, FileMode chmod) {
         this.request = request;
         this.hashes = hashes;
         this.chmod = chmod;
@@ -73,19 +74,17 @@ final class SourcePlanner {
 
     List<PlannedItem> plan() {
         Instruction.CopySpec spec = request.spec();
+        if (request.checksum() != null && (spec.sources().size() != 1 || !isUrl(spec.sources().getFirst()))) {
+            throw request.failure("--checksum applies to a single http(s) URL source, not to "
+                    + String.join(" ", spec.sources()));
+        }
         List<PlannedItem> items = new ArrayList<>();
-        int urls = 0;
         for (String source : spec.sources()) {
             if (isUrl(source)) {
                 items.add(remote(source));
-                urls++;
             } else {
                 items.addAll(local(source));
             }
-        }
-        if (request.checksum() != null && (urls != 1 || spec.sources().size() != 1)) {
-            throw request.failure("--checksum applies to a single http(s) URL source, not to "
-                    + String.join(" ", spec.sources()));
         }
         for (Instruction.Heredoc heredoc : spec.heredocs()) {
             int mode = chmod == null ? 0644 : chmod.apply(0644, false);
@@ -104,7 +103,10 @@ final class SourcePlanner {
         if (!request.add()) {
             throw request.failure("COPY cannot read URLs (" + source + "); use ADD to download a file");
         }
-        String scheme = source.startsWith("git@") ? "git" : source.substring(0, source.indexOf("://")).toLowerCase(Locale.ROOT);
+        if (source.startsWith("git@")) {
+            throw request.failure("git sources are not supported yet: " + source);
+        }
+        String scheme = source.substring(0, source.indexOf("://")).toLowerCase(Locale.ROOT);
         URI uri;
         try {
             uri = new URI(source);
