@@ -206,7 +206,7 @@ public final class DockerfileInputs {
                     case Instruction.Env e -> {
                         // every pair sees the values from before the instruction: ENV a=2 b=$a takes the old a
                         for (Instruction.KeyValue kv : e.pairs()) {
-                            env.put(kv.key(), ex.word(kv.value(), e.position()));
+                            env.put(ex.word(kv.key(), e.position()), ex.word(kv.value(), e.position()));
                         }
                     }
                     case Instruction.Add add -> {

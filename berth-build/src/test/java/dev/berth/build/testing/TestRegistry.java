@@ -14,9 +14,13 @@ import java.nio.file.Path;
 public final class TestRegistry implements AutoCloseable {
     private final RegistryServer server;
     private final RegistryClient client;
+    /** Kept: the server forgets its port once stopped, and tests name references after stopping it. */
+    private final String domain;
+    private boolean closed;
 
     private TestRegistry(RegistryServer server) {
         this.server = server;
+        this.domain = server.baseUri().getAuthority();
         this.client = new RegistryClient(ClientOptions.defaults().withCredentials(CredentialStore.none()));
     }
 
@@ -27,7 +31,7 @@ public final class TestRegistry implements AutoCloseable {
 
     /** {@code 127.0.0.1:PORT}, the domain of references to this registry. */
     public String domain() {
-        return server.baseUri().getAuthority();
+        return domain;
     }
 
     /** A reference to {@code repositoryAndTag} ({@code team/base:1}) in this registry. */
@@ -44,9 +48,13 @@ public final class TestRegistry implements AutoCloseable {
         client.push(store, source, dev.berth.oci.reference.Reference.parse(target), null);
     }
 
+    /** Stops the registry (a test may stop it early to be offline); closing twice is harmless. */
     @Override
-    public void close() {
-        client.close();
-        server.close();
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            client.close();
+            server.close();
+        }
     }
 }
