@@ -73,12 +73,19 @@ public final class RegistryClient implements AutoCloseable {
     public record RemoteManifest(dev.berth.oci.image.Descriptor descriptor, byte[] bytes) {
     }
 
-    /** The manifest (or index) a reference points at now; a tag that does not exist is a RegistryException. */
-    public RemoteManifest manifest(Reference reference) {
+    /**
+     * The manifest (or index) a reference points at now, or empty when the registry says it has none (HTTP 404: no
+     * such repository, tag or digest). Any other failure (unreachable, refused credentials) is a RegistryException.
+     */
+    public Optional<RemoteManifest> manifest(Reference reference) {
         Puller reader = new Puller(this, transport, null, reference, TransferListener.none());
         String target = reference.digest() != null ? reference.digest().toString() : reference.tag();
-        Puller.Fetched fetched = reader.fetchManifest(target, reference.digest());
-        return new RemoteManifest(fetched.descriptor(), fetched.bytes());
+        try {
+            Puller.Fetched fetched = reader.fetchManifest(target, reference.digest());
+            return Optional.of(new RemoteManifest(fetched.descriptor(), fetched.bytes()));
+        } catch (Puller.ManifestUnknown e) {
+            return Optional.empty();
+        }
     }
 
     /** Tags are listed in pages of this many, as {@code docker pull --all-tags} asks for them. */
