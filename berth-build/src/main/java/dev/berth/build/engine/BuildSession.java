@@ -10,6 +10,7 @@ import dev.berth.build.copy.CopyStep;
 import dev.berth.build.dockerfile.Instruction;
 import dev.berth.build.dockerfile.SourcePosition;
 import dev.berth.build.exec.Teardowns;
+import dev.berth.build.dockerfile.ArgScope;
 import dev.berth.build.dockerfile.Dockerfile;
 import dev.berth.oci.image.Descriptor;
 import dev.berth.oci.image.Platform;
@@ -45,11 +46,9 @@ final class BuildSession {
     final Times times;
     final Platform targetPlatform;
     final BaseImages baseImages;
-    final Map<String, String> globalArgs;
+    final ArgScope args;
     /** Built stages by index, each completed once its last step is done. */
     final Map<Integer, CompletableFuture<StageResult>> stages = new ConcurrentHashMap<>();
-    /** Build arguments some ARG declared (for the "not consumed" warning). */
-    final Set<String> consumedArgs = ConcurrentHashMap.newKeySet();
     final AtomicInteger steps = new AtomicInteger();
     final AtomicInteger cachedSteps = new AtomicInteger();
     final AtomicInteger stepIds = new AtomicInteger();
@@ -59,7 +58,7 @@ final class BuildSession {
 
     BuildSession(BuildRequest request, Dockerfile dockerfile, ImageStore store, SnapshotStore snapshots, BuildCache cache,
                  Lease lease, Runc runc, Teardowns teardowns, Path workRoot, BuildListener listener, Times times,
-                 Platform targetPlatform, Map<String, String> globalArgs, boolean multiStage, BuildContext context,
+                 Platform targetPlatform, ArgScope args, boolean multiStage, BuildContext context,
                  FileHashCache hashes) {
         this.request = request;
         this.dockerfile = dockerfile;
@@ -73,7 +72,7 @@ final class BuildSession {
         this.listener = listener;
         this.times = times;
         this.targetPlatform = targetPlatform;
-        this.globalArgs = globalArgs;
+        this.args = args;
         this.multiStage = multiStage;
         this.context = context;
         this.hashes = hashes;

@@ -6,8 +6,7 @@ import dev.berth.build.context.BuildContext;
 import dev.berth.build.context.FileHashCache;
 import dev.berth.build.dockerfile.Dockerfile;
 import dev.berth.build.dockerfile.DockerfileParser;
-import dev.berth.build.dockerfile.Expander;
-import dev.berth.build.dockerfile.Instruction;
+import dev.berth.build.dockerfile.ArgScope;
 import dev.berth.build.dockerfile.Stage;
 import dev.berth.build.exec.Teardowns;
 import dev.berth.oci.OciException;
@@ -72,10 +71,12 @@ public final class Builder {
 
     public BuildResult build(BuildRequest request) {
         Dockerfile dockerfile = DockerfileParser.parse(request.dockerfileName(), request.dockerfileText());
-        Stage target = targetStage(dockerfile, request.target());
         Platform platform = request.platform() == null ? Platform.host() : Platforms.parse(request.platform(), null);
-        Map<String, String> globalArgs = globalArgs(dockerfile, request, platform);
-        Set<Integer> needed = StagePlanner.needed(dockerfile, target, globalArgs);
+        ArgScope args = new ArgScope(dockerfile, request.buildArgs(),
+                ArgScope.platformArgs(platform.toString(), Platform.host().toString()));
+        List<Stage> needed = dockerfile.stagesNeededFor(
+                request.target() == null || request.target().isEmpty() ? null : request.target(), args.globalLookup());
+        Stage target = needed.getLast();
         Path workRoot = workRoot(berthRoot);
         try {
             Files.createDirectories(workRoot);
@@ -88,12 +89,13 @@ public final class Builder {
         try (Lease lease = store.lease()) {
             BuildSession session = new BuildSession(request, dockerfile, store, SnapshotStore.open(berthRoot),
                     BuildCache.open(berthRoot, store), lease, runc, teardowns, workRoot, listener,
-                    Times.of(request.sourceDateEpoch()), platform, globalArgs, dockerfile.stages().size() > 1, context,
+                    Times.of(request.sourceDateEpoch()), platform, args, dockerfile.stages().size() > 1, context,
                     hashes);
-            globalArgs.keySet().forEach(session.consumedArgs::add);
             StageResult result = runStages(session, needed, target);
             hashes.save();
-            warnUnusedArgs(session);
+            if (!args.unusedBuildArgs().isEmpty()) {
+                listener.warning("one or more build-args " + args.unusedBuildArgs() + " were not consumed");
+            }
             listener.info("exporting the image");
             Descriptor manifest = assemble(session, result, lease);
             Digest imageId = Digest.parse(store.image(manifest, List.of()).id().toString());
@@ -132,43 +134,11 @@ public final class Builder {
         return Path.of("runc"); // RUN steps fail with "cannot start runc" naming it
     }
 
-    private static Stage targetStage(Dockerfile dockerfile, String target) {
-        if (target == null || target.isEmpty()) {
-            return dockerfile.stages().getLast();
-        }
-        return dockerfile.stage(target).orElseThrow(() -> new BuildException("target stage \"" + target
-                + "\" could not be found in " + dockerfile.file() + " (its stages: " + stageNames(dockerfile) + ")"));
-    }
-
-    private static String stageNames(Dockerfile dockerfile) {
-        List<String> names = new ArrayList<>();
-        for (Stage s : dockerfile.stages()) {
-            names.add(s.name().orElse(Integer.toString(s.index())));
-        }
-        return String.join(", ", names);
-    }
-
-    /** The ARGs before the first FROM, with build arguments applied: what FROM lines may use. */
-    private static Map<String, String> globalArgs(Dockerfile dockerfile, BuildRequest request, Platform platform) {
-        Map<String, String> scope = new LinkedHashMap<>();
-        for (String name : Platforms.PLATFORM_ARGS) {
-            scope.put(name, Platforms.predefinedArg(name, platform));
-        }
-        for (Instruction.Arg arg : dockerfile.globalArgs()) {
-            Instruction.Arg expanded = (Instruction.Arg) new Expander(dockerfile.escape(), scope::get).expand(arg);
-            for (Instruction.ArgDeclaration d : expanded.declarations()) {
-                String value = request.buildArgs().containsKey(d.name()) ? request.buildArgs().get(d.name()) : d.defaultValue();
-                scope.put(d.name(), value);
-            }
-        }
-        return scope;
-    }
-
-    private StageResult runStages(BuildSession session, Set<Integer> needed, Stage target) {
+    private StageResult runStages(BuildSession session, List<Stage> needed, Stage target) {
         AtomicReference<BuildException> firstFailure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
-        for (int index : needed) {
-            Stage stage = session.dockerfile.stages().get(index);
+        for (Stage stage : needed) {
+            int index = stage.index();
             CompletableFuture<StageResult> future = new CompletableFuture<>();
             session.stages.put(index, future);
             threads.add(Thread.ofVirtual().name("berth-build-stage-" + index).unstarted(() -> {
@@ -199,19 +169,6 @@ public final class Builder {
             throw firstFailure.get();
         }
         return session.stages.get(target.index()).join();
-    }
-
-    private void warnUnusedArgs(BuildSession session) {
-        List<String> unused = new ArrayList<>();
-        for (String name : session.request.buildArgs().keySet()) {
-            if (!session.consumedArgs.contains(name) && !Platforms.PROXY_ARGS.contains(name)
-                    && !Platforms.PLATFORM_ARGS.contains(name)) {
-                unused.add(name);
-            }
-        }
-        if (!unused.isEmpty()) {
-            listener.warning("one or more build-args " + unused + " were not consumed");
-        }
     }
 
     private Descriptor assemble(BuildSession session, StageResult result, Lease lease) {

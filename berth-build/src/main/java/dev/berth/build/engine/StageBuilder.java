@@ -9,9 +9,9 @@ import dev.berth.build.copy.CopySource;
 import dev.berth.build.copy.CopyStep;
 import dev.berth.build.dockerfile.Dockerfile;
 import dev.berth.build.dockerfile.DockerfileParser;
-import dev.berth.build.dockerfile.Expander;
 import dev.berth.build.dockerfile.Instruction;
 import dev.berth.build.dockerfile.Stage;
+import dev.berth.build.dockerfile.StageScope;
 import dev.berth.build.exec.BuildContainer;
 import dev.berth.build.exec.RootfsView;
 import dev.berth.build.exec.RunSpec;
@@ -50,8 +50,8 @@ final class StageBuilder {
     private final List<LayerRef> layers = new ArrayList<>();
     private String key;
     private String created;
-    /** ARGs declared in this stage so far, with their values (null: declared without one). */
-    private final Map<String, String> args = new LinkedHashMap<>();
+    /** The variables this stage sees (ENV, the ARGs it declared, proxies), fed every instruction in order. */
+    private StageScope scope;
     private boolean cmdSetHere;
     private int index;
 
@@ -79,13 +79,12 @@ final class StageBuilder {
         session.listener.started(step);
         long t0 = System.nanoTime();
         try {
-            Expander global = new Expander(session.dockerfile.escape(), session.globalArgs::get);
-            Instruction.From expanded = (Instruction.From) global.expand(from);
+            Instruction.From expanded = session.args.expandFrom(stage);
             Platform wanted = expanded.platform() == null || expanded.platform().isEmpty() ? session.targetPlatform
                     : Platforms.parse(expanded.platform(), where(from));
             String image = expanded.image();
             StageResult base;
-            Optional<Stage> earlier = earlierStage(image);
+            Optional<Stage> earlier = session.dockerfile.baseStage(stage, image);
             if (image.equalsIgnoreCase("scratch")) {
                 String scratchKey = CacheKey.of("scratch").part("platform", wanted.toString()).finish();
                 base = new StageResult(ContainerConfig.EMPTY, null, wanted, List.of(), List.of(), scratchKey, null);
@@ -95,6 +94,7 @@ final class StageBuilder {
                 base = session.baseImages.resolve(image, wanted, where(from) + ": FROM " + image);
             }
             config = base.config().withOnBuild(null);
+            scope = session.args.stage(envMap(config.env()));
             author = base.author();
             platform = base.platform();
             history.addAll(base.history());
@@ -133,16 +133,15 @@ final class StageBuilder {
         }
     }
 
-    private Optional<Stage> earlierStage(String name) {
-        for (Stage s : session.dockerfile.stages()) {
-            if (s.index() >= stage.index()) {
-                break;
-            }
-            if (s.name().isPresent() && s.name().get().equalsIgnoreCase(name)) {
-                return Optional.of(s);
+    private static Map<String, String> envMap(List<String> env) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (env != null) {
+            for (String e : env) {
+                int eq = e.indexOf('=');
+                m.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
             }
         }
-        return Optional.empty();
+        return m;
     }
 
     private StageResult awaitStage(int index) {
@@ -160,10 +159,8 @@ final class StageBuilder {
         session.listener.started(step);
         long t0 = System.nanoTime();
         try {
-            Expander expander = new Expander(session.dockerfile.escape(), this::lookup);
-            Instruction e = expander.expand(raw);
-            if (e instanceof Instruction.Arg arg) {
-                declare(arg);
+            Instruction e = scope.expand(raw);
+            if (e instanceof Instruction.Arg) {
                 session.listener.finished(step, Duration.ofNanos(System.nanoTime() - t0));
                 session.steps.incrementAndGet();
                 return;
@@ -209,40 +206,10 @@ final class StageBuilder {
             session.listener.finished(step, Duration.ofNanos(System.nanoTime() - t0));
     }
 
-    private String lookup(String name) {
-        String env = ConfigSteps.envValue(config.env(), name);
-        if (env != null) {
-            return env;
-        }
-        return args.get(name);
-    }
-
-    private void declare(Instruction.Arg arg) {
-        for (Instruction.ArgDeclaration d : arg.declarations()) {
-            String name = d.name();
-            session.consumedArgs.add(name);
-            String value;
-            if (session.request.buildArgs().containsKey(name)) {
-                value = session.request.buildArgs().get(name);
-            } else if (d.defaultValue() != null) {
-                value = d.defaultValue();
-            } else if (session.globalArgs.containsKey(name)) {
-                value = session.globalArgs.get(name);
-            } else {
-                value = Platforms.predefinedArg(name, platform);
-            }
-            args.put(name, value);
-        }
-    }
-
     /** Build arguments in scope with a value: what a RUN sees in its environment (ENV wins over ARG). */
     private Map<String, String> runArgs() {
-        Map<String, String> visible = new LinkedHashMap<>();
-        args.forEach((name, value) -> {
-            if (value != null && ConfigSteps.envValue(config.env(), name) == null) {
-                visible.put(name, value);
-            }
-        });
+        Map<String, String> visible = new LinkedHashMap<>(scope.args());
+        visible.keySet().removeIf(name -> scope.environment().containsKey(name));
         return visible;
     }
 
@@ -343,9 +310,8 @@ final class StageBuilder {
         }
         List<String> argv = runArgv(r);
         byte[] stdin = null;
-        List<String> env = new ArrayList<>(config.env() == null ? List.of() : config.env());
-        runArgs().forEach((n, v) -> env.add(n + "=" + v));
-        Platforms.proxyArgs(session.request.buildArgs(), env);
+        List<String> env = new ArrayList<>();
+        scope.runEnvironment().forEach((n, v) -> env.add(n + "=" + v));
         Deque<String> tail = new ArrayDeque<>();
         List<Path> lowers = session.lowers(layers);
         try (RunMounts.Prepared mounts = plan.prepare(session);
@@ -552,10 +518,6 @@ final class StageBuilder {
 
     Stage stage() {
         return stage;
-    }
-
-    Map<String, String> argsInScope() {
-        return args;
     }
 
     static byte[] utf8(String s) {

@@ -74,7 +74,7 @@ class BuildErrorsTest {
     @Test
     void anUnknownTargetOrAStageCycleIsAnError() {
         assertThat(fails(fx.request("FROM busybox:test AS one\nRUN true\n").withTarget("two")))
-                .contains("two", "could not be found");
+                .contains("target stage two not found", "one");
         assertThat(fails("""
                 FROM busybox:test AS a
                 COPY --from=b /x /x
