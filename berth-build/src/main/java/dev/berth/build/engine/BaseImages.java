@@ -53,7 +53,7 @@ final class BaseImages {
         } catch (OciException e) {
             throw new BuildException(where + ": invalid image reference: " + e.getMessage(), e);
         }
-        String pinned = pins.get(text);
+        String pinned = pins.get(reference.toString());
         if (pinned != null) {
             reference = reference.withDigest(Digest.parse(pinned));
         }

@@ -24,8 +24,8 @@ import java.util.Map;
  *     or null for an ordinary build stamped with the current time
  * @param secrets {@code --secret id=…,src=…}: secret id to the host file
  * @param platform the target platform ({@code --platform}), or null for this host's
- * @param baseImagePins a base image reference (as written in FROM or COPY --from, after substitution) to the digest a
- *     lock file pins it at; such images are resolved by digest
+ * @param baseImagePins a base image reference (normalized: {@code docker.io/library/busybox:latest}) to the manifest
+ *     digest a lock file pins it at for the target platform; such images are resolved by that digest
  * @param urlPins an ADD URL to the "sha256:…" a lock file pins its content at
  */
 public record BuildRequest(Path context, String dockerfileName, String dockerfileText, Path dockerfilePath,

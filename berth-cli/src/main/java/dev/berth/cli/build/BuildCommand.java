@@ -5,6 +5,7 @@ import dev.berth.build.engine.BuildListener;
 import dev.berth.build.engine.BuildRequest;
 import dev.berth.build.engine.BuildResult;
 import dev.berth.build.engine.Builder;
+import dev.berth.build.engine.LockedInputs;
 import dev.berth.cli.CommandFailure;
 import dev.berth.cli.ExitCodes;
 import dev.berth.cli.GlobalOptions;
@@ -102,6 +103,13 @@ public final class BuildCommand implements Callable<Integer> {
         BuildRequest request = request();
         Path root = GlobalOptions.rootDir();
         ImageStore store = GlobalOptions.store();
+        if (locked) {
+            try {
+                request = LockedInputs.apply(request, store);
+            } catch (BuildException e) {
+                throw new CommandFailure(e.getMessage(), ExitCodes.FAILURE);
+            }
+        }
         BuildListener display;
         TtyBuildDisplay tty = null;
         if (quiet) {
@@ -203,9 +211,6 @@ public final class BuildCommand implements Callable<Integer> {
         BuildRequest request = new BuildRequest(context.toAbsolutePath().normalize(), name, text, dockerfilePath,
                 tags, keyValues(buildArgs, "--build-arg", true), target, noCache, pull, keyValues(labels, "--label", false),
                 !network.equals("none"), epoch, secrets(), platform, Map.of(), Map.of());
-        if (locked) {
-            request = LockedBuild.apply(request, dockerfilePath, context);
-        }
         return request;
     }
 
