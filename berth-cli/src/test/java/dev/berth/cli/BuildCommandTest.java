@@ -152,4 +152,34 @@ class BuildCommandTest {
         InProcessBerth.Run rebuilt = berth("build", "--progress", "plain", ctx.toString());
         assertThat(rebuilt.out()).doesNotContain("CACHED").contains(" cached-layer").isNotNull();
     }
+
+    @Test
+    void anInterruptedBuildLeavesNoContainerMountOrTemporaryDirectory() throws Exception {
+        Path ctx = context("interrupted", """
+                FROM cli-build/busybox:1
+                RUN echo sleeping-now && sleep 60
+                """, Map.of());
+        Path log = work.resolve("interrupted.log");
+        Process build = BerthProcess.start(root, log, "build", "--progress", "plain", ctx.toString());
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!Files.readString(log).contains(" sleeping-now\n") && System.nanoTime() < deadline && build.isAlive()) {
+            Thread.sleep(100);
+        }
+        assertThat(Files.readString(log)).as("the RUN step printed its line").contains(" sleeping-now\n");
+        Path runcState = root.resolve("run/build-runc");
+        try (var s = Files.list(runcState)) {
+            assertThat(s.toList()).as("the step's runc container while it runs").hasSize(1);
+        }
+        Process interrupt = new ProcessBuilder("kill", "-INT", Long.toString(build.pid())).start(); // our own child, by PID
+        assertThat(interrupt.waitFor()).isZero();
+        assertThat(build.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("the build ended").isTrue();
+        assertThat(Files.readString(log)).doesNotContain("Exception");
+        assertThat(Mounts.mountPointsUnder(root)).isEmpty();
+        try (var s = Files.list(runcState)) {
+            assertThat(s.toList()).as("runc containers").isEmpty();
+        }
+        try (var s = Files.list(root.resolve("build-tmp"))) {
+            assertThat(s.toList()).as("temporary directories").isEmpty();
+        }
+    }
 }
