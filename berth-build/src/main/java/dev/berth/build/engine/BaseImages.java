@@ -57,7 +57,9 @@ final class BaseImages {
         if (pinned != null) {
             reference = reference.withDigest(Digest.parse(pinned));
         }
+        Trace.mark("base: parsed reference");
         Image image = pull ? null : find(reference, platform, where).orElse(null);
+        Trace.mark("base: found");
         if (image == null) {
             image = pullImage(reference, platform, where);
         }
@@ -75,6 +77,7 @@ final class BaseImages {
             }
             layers.add(new LayerRef(blobs.get(i), diffIds.get(i)));
         }
+        Trace.mark("base: layers held");
         ImageConfig config = image.config();
         Platform imagePlatform = new Platform(config.architecture() == null ? platform.architecture() : config.architecture(),
                 config.os() == null ? platform.os() : config.os(), null, null, config.variant());

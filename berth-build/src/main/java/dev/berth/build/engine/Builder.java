@@ -70,7 +70,9 @@ public final class Builder {
     }
 
     public BuildResult build(BuildRequest request) {
+        Trace.mark("build start");
         Dockerfile dockerfile = DockerfileParser.parse(request.dockerfileName(), request.dockerfileText());
+        Trace.mark("parsed");
         Platform platform = request.platform() == null ? Platform.host() : Platforms.parse(request.platform(), null);
         ArgScope args = new ArgScope(dockerfile, request.buildArgs(),
                 ArgScope.platformArgs(platform.toString(), Platform.host().toString()));
@@ -86,18 +88,21 @@ public final class Builder {
         Runc runc = new Runc(runcBinary(), runcStateRoot(berthRoot));
         BuildContext context = BuildContext.open(request.context(), request.dockerfilePath());
         FileHashCache hashes = FileHashCache.open(berthRoot.resolve("build-cache").resolve("file-hashes"));
+        Trace.mark("context and file hashes opened");
         try (Lease lease = store.lease()) {
             BuildSession session = new BuildSession(request, dockerfile, store, SnapshotStore.open(berthRoot),
                     BuildCache.open(berthRoot, store), lease, runc, teardowns, workRoot, listener,
                     Times.of(request.sourceDateEpoch()), platform, args, dockerfile.stages().size() > 1, context,
                     hashes);
             StageResult result = runStages(session, needed, target);
+            Trace.mark("stages built");
             hashes.save();
             if (!args.unusedBuildArgs().isEmpty()) {
                 listener.warning("one or more build-args " + args.unusedBuildArgs() + " were not consumed");
             }
             listener.info("exporting the image");
             Descriptor manifest = assemble(session, result, lease);
+            Trace.mark("assembled");
             Digest imageId = Digest.parse(store.image(manifest, List.of()).id().toString());
             List<String> tagged = new ArrayList<>();
             if (request.tags().isEmpty()) {
@@ -112,6 +117,7 @@ public final class Builder {
                 tagged.add(name.familiar());
                 listener.info("naming to " + name);
             }
+            Trace.mark("tagged");
             return new BuildResult(manifest, imageId, tagged, session.steps.get(), session.cachedSteps.get());
         } catch (OciException | ContainerException e) {
             throw new BuildException(e.getMessage(), e);

@@ -74,12 +74,14 @@ final class StageBuilder {
     // ---- FROM
 
     private void from() {
+        Trace.mark(label + ": FROM");
         Instruction.From from = stage.from();
         BuildListener.Step step = newStep(from.source());
         session.listener.started(step);
         long t0 = System.nanoTime();
         try {
             Instruction.From expanded = session.args.expandFrom(stage);
+            Trace.mark("from expanded");
             Platform wanted = expanded.platform() == null || expanded.platform().isEmpty() ? session.targetPlatform
                     : Platforms.parse(expanded.platform(), where(from));
             String image = expanded.image();
@@ -93,6 +95,7 @@ final class StageBuilder {
             } else {
                 base = session.baseImages.resolve(image, wanted, where(from) + ": FROM " + image);
             }
+            Trace.mark("base resolved");
             config = base.config().withOnBuild(null);
             scope = session.args.stage(envMap(config.env()));
             author = base.author();
@@ -155,6 +158,7 @@ final class StageBuilder {
     // ---- one instruction
 
     private void step(Instruction raw, String text) {
+        Trace.mark(label + ": " + raw.keyword());
         BuildListener.Step step = newStep(text);
         session.listener.started(step);
         long t0 = System.nanoTime();
@@ -168,6 +172,7 @@ final class StageBuilder {
             CacheKey k = CacheKey.of("step").part("parent", key).part("instruction", Canonical.text(e))
                     .part("platform", platform.toString()).part("time", session.times.keyPart());
             try (Inputs inputs = inputs(e)) {
+                Trace.mark("inputs");
                 inputs.addTo(k);
                 runStep(e, k.finish(), step, inputs, text, t0);
             }

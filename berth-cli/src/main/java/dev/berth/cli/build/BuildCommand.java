@@ -159,6 +159,54 @@ public final class BuildCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The launcher's AOT training of the build path (for {@code AotTrainingCommand}): builds a small image from
+     * {@code scratch} in {@code root} twice, the second time all from the cache, so that a no-change rebuild starts
+     * with its classes loaded, linked and profiled. Needs no base image, runc or network.
+     */
+    public static void trainForAot(Path root) {
+        try {
+            Path context = Files.createDirectories(root.resolve("aot-training-build"));
+            Files.writeString(context.resolve("Dockerfile"), """
+                    # syntax=docker/dockerfile:1
+                    FROM scratch AS files
+                    ARG VERSION=1
+                    COPY --chmod=0644 *.txt /files/
+                    FROM scratch
+                    COPY --from=files /files /opt/files
+                    ENV VERSION=${VERSION} PATH=/opt/bin
+                    LABEL org.example.training=yes
+                    WORKDIR /opt
+                    CMD ["/opt/bin/app"]
+                    """, StandardCharsets.UTF_8);
+            Files.writeString(context.resolve("Dockerfile.child"), """
+                    FROM aot-training/build:1
+                    COPY file1.txt file2.txt /opt/more/
+                    ENTRYPOINT ["/opt/bin/app"]
+                    """, StandardCharsets.UTF_8);
+            for (int i = 0; i < 20; i++) {
+                Files.writeString(context.resolve("file" + i + ".txt"), "training file " + i + "\n", StandardCharsets.UTF_8);
+            }
+            for (String[] args : List.of(
+                    new String[] {"--root", root.toString(), "build", "--progress", "plain", "-t", "aot-training/build:1",
+                            context.toString()},
+                    new String[] {"--root", root.toString(), "build", "--progress", "plain", "-t", "aot-training/build:1",
+                            context.toString()},
+                    new String[] {"--root", root.toString(), "build", "-q", context.toString()},
+                    new String[] {"--root", root.toString(), "build", "-q", "-f", context.resolve("Dockerfile.child").toString(),
+                            "-t", "aot-training/child:1", context.toString()},
+                    new String[] {"--root", root.toString(), "build", "-q", "-f", context.resolve("Dockerfile.child").toString(),
+                            "-t", "aot-training/child:1", context.toString()},
+                    new String[] {"--root", root.toString(), "images"},
+                    new String[] {"--root", root.toString(), "system", "df"},
+                    new String[] {"--root", root.toString(), "builder", "prune", "-a", "-f"})) {
+                dev.berth.cli.BerthCommand.commandLine(args).execute(args);
+            }
+        } catch (IOException e) {
+            System.err.println("AOT training of berth build skipped: " + e.getMessage());
+        }
+    }
+
     private static void closeQuietly(TtyBuildDisplay tty) {
         if (tty != null) {
             tty.close();
