@@ -25,7 +25,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -292,23 +291,6 @@ public final class BuildCache {
             return total[0];
         }
         return total[0];
-    }
-
-    /** Entry counts by whether they carry a layer, for display. */
-    public Map<String, Integer> counts() {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        int layers = 0;
-        int configs = 0;
-        for (CacheEntry e : list()) {
-            if (e.hasLayer()) {
-                layers++;
-            } else {
-                configs++;
-            }
-        }
-        counts.put("layers", layers);
-        counts.put("config", configs);
-        return counts;
     }
 
     private Path entryFile(String key) {

@@ -19,7 +19,6 @@ import dev.berth.oci.image.ContainerConfig;
 import dev.berth.oci.image.ImageConfig;
 import dev.berth.oci.image.Platform;
 import dev.berth.oci.layer.LayerEntry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -187,28 +186,28 @@ final class StageBuilder {
     }
 
     private void runStep(Instruction e, String stepKey, BuildListener.Step step, Inputs inputs, String text, long t0) {
-            Optional<CacheEntry> hit = session.request.noCache() ? Optional.empty() : session.cache.lookup(stepKey);
-            if (hit.isPresent() && (!hit.get().hasLayer() || session.lease.holdIfPresent(hit.get().layer().digest()))) {
-                CacheEntry entry = hit.get();
-                applyConfig(e);
-                LayerRef layer = entry.hasLayer() ? addLayer(new LayerRef(entry.layer(), entry.diffId())) : null;
-                addHistory(e, layer, entry.created());
-                key = stepKey;
-                session.cachedSteps.incrementAndGet();
-                session.steps.incrementAndGet();
-                session.listener.cached(step);
-                return;
-            }
-            LayerRef layer = execute(e, step, inputs);
+        Optional<CacheEntry> hit = session.request.noCache() ? Optional.empty() : session.cache.lookup(stepKey);
+        if (hit.isPresent() && (!hit.get().hasLayer() || session.lease.holdIfPresent(hit.get().layer().digest()))) {
+            CacheEntry entry = hit.get();
             applyConfig(e);
-            String stepCreated = session.times.now();
-            addHistory(e, layer, stepCreated);
+            LayerRef layer = entry.hasLayer() ? addLayer(new LayerRef(entry.layer(), entry.diffId())) : null;
+            addHistory(e, layer, entry.created());
             key = stepKey;
-            session.cache.record(session.lease, new CacheEntry(stepKey, stepCreated, layer == null ? null : layer.blob(),
-                    layer == null ? null : layer.diffId(), layer == null ? null : LayerStack.topChainId(layers),
-                    text.lines().findFirst().orElse(text)));
+            session.cachedSteps.incrementAndGet();
             session.steps.incrementAndGet();
-            session.listener.finished(step, Duration.ofNanos(System.nanoTime() - t0));
+            session.listener.cached(step);
+            return;
+        }
+        LayerRef layer = execute(e, step, inputs);
+        applyConfig(e);
+        String stepCreated = session.times.now();
+        addHistory(e, layer, stepCreated);
+        key = stepKey;
+        session.cache.record(session.lease, new CacheEntry(stepKey, stepCreated, layer == null ? null : layer.blob(),
+                layer == null ? null : layer.diffId(), layer == null ? null : LayerStack.topChainId(layers),
+                text.lines().findFirst().orElse(text)));
+        session.steps.incrementAndGet();
+        session.listener.finished(step, Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /** Build arguments in scope with a value: what a RUN sees in its environment (ENV wins over ARG). */
@@ -511,21 +510,5 @@ final class StageBuilder {
 
     static String where(Instruction i) {
         return i.position().toString();
-    }
-
-    Platform platform() {
-        return platform;
-    }
-
-    String label() {
-        return label;
-    }
-
-    Stage stage() {
-        return stage;
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
