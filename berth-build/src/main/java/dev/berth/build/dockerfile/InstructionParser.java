@@ -476,7 +476,7 @@ final class InstructionParser {
     private Instruction healthcheck() {
         Flags flags = flags(allowed("interval", Kind.STRING, "timeout", Kind.STRING, "start-period", Kind.STRING,
                 "start-interval", Kind.STRING, "retries", Kind.STRING));
-        List<RawWords.Word> words = RawWords.split(line, flags.end(), escape);
+        List<RawWords.Word> words = RawWords.split(line, flags.end(), escape, true);
         if (words.isEmpty()) {
             throw error("HEALTHCHECK needs CMD command or NONE");
         }
