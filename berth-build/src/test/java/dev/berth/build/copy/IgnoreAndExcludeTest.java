@@ -107,6 +107,13 @@ class IgnoreAndExcludeTest {
     }
 
     @Test
+    void anIgnoredDirectoryWithAnExceptionStillMatchesHoldingOnlyTheException() throws IOException {
+        assertThat(copyWithIgnore("build\n!build/keep.txt\n", "bui*", "/d/")).containsExactly(
+                "d 0755 0:0 d",
+                "f 0644 0:0 d/keep.txt = k");
+    }
+
+    @Test
     void excludeAppliesToWildcardMatchesAsTheReferenceShows() throws IOException {
         // COPY --exclude=*.txt hom* /mydir/
         assertThat(f.copy("hom*", "/mydir/").exclude("*.txt").run()).containsExactly(
