@@ -219,6 +219,14 @@ final class SourcePlanner {
         return context != null && !relativeToRoot.isEmpty() && context.excludes(relativeToRoot);
     }
 
+    /**
+     * Whether a path is in the context as BuildKit transfers it: not ignored, or a directory an exception still
+     * brings files from (it then exists, holding only those).
+     */
+    private boolean visible(String relativeToRoot, boolean directory) {
+        return !ignored(relativeToRoot) || (directory && context.mayIncludeBelow(relativeToRoot));
+    }
+
     /** Walks below {@code dir} in name order without following symlinks; a matching directory is not entered. */
     private void collectMatches(Path dir, String dirRelative, List<String> prefix, GoGlob glob, List<List<String>> out) {
         for (String name : list(dir)) {
@@ -231,10 +239,7 @@ final class SourcePlanner {
             boolean directory = type(attributes) == S_IFDIR;
             List<String> relative = new ArrayList<>(prefix);
             relative.add(name);
-            if (ignored(full)) {
-                if (directory && context.mayIncludeBelow(full)) {
-                    collectMatches(path, full, relative, glob, out);
-                }
+            if (!visible(full, directory)) {
                 continue;
             }
             if (glob.matches(relative)) {
@@ -306,7 +311,8 @@ final class SourcePlanner {
         if (resolved == null) {
             throw notFound(source);
         }
-        if (ignored(shown.equals(".") ? "" : shown) || ignored(resolved.relative())) {
+        if (!visible(shown.equals(".") ? "" : shown, resolved.directory())
+                || !visible(resolved.relative(), resolved.directory())) {
             throw request.failure("file not found in build context: " + source + " (it is excluded by "
                     + (context.ignoreFile() == null ? ".dockerignore" : context.ignoreFile().getFileName()) + ")");
         }
