@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * Substitutes variables ({@code $VAR}, {@code ${VAR}}, {@code ${VAR:-word}}, {@code ${VAR:+word}}, {@code ${VAR-word}},
- * {@code ${VAR+word}}, {@code ${VAR:?message}}, {@code ${VAR?message}}) and removes quotes, with the Dockerfile
+ * {@code ${VAR+word}}, {@code ${VAR:?message}}, {@code ${VAR?message}}, and the pattern forms {@code ${VAR#glob}},
+ * {@code ${VAR##glob}}, {@code ${VAR%glob}}, {@code ${VAR%%glob}}, {@code ${VAR/glob/replacement}},
+ * {@code ${VAR//glob/replacement}}) and removes quotes, with the Dockerfile
  * reference's rules: single quotes keep everything literal, double quotes substitute but keep whitespace, the
  * escape character makes the next character literal ({@code \$VAR} stays {@code $VAR}); inside double quotes it
  * escapes only {@code "}, {@code $} and itself.
@@ -81,14 +83,14 @@ public final class Expander {
     /** One word substituted and unquoted; whitespace in it (quoted or not) is kept. */
     public String word(String raw, SourcePosition at) {
         Lexer lexer = new Lexer(raw, at, false, false);
-        lexer.run(-1);
+        lexer.run("");
         return lexer.single();
     }
 
     /** Text split into words at unquoted whitespace, each substituted and unquoted (EXPOSE, VOLUME, COPY sources). */
     public List<String> words(String raw, SourcePosition at) {
         Lexer lexer = new Lexer(raw, at, true, false);
-        lexer.run(-1);
+        lexer.run("");
         return lexer.words();
     }
 
@@ -98,7 +100,7 @@ public final class Expander {
      */
     public String heredoc(String body, SourcePosition at) {
         Lexer lexer = new Lexer(body, at, false, true);
-        lexer.run(-1);
+        lexer.run("");
         return lexer.single();
     }
 
@@ -231,13 +233,16 @@ public final class Expander {
             }
         }
 
-        /** Processes up to an unquoted {@code stop} character (consumed), or to the end when {@code stop} is -1. */
-        void run(int stop) {
+        /**
+         * Processes up to an unquoted character of {@code stops} (consumed and returned), or to the end (-1) when
+         * {@code stops} is empty.
+         */
+        int run(String stops) {
             while (i < s.length()) {
                 char c = s.charAt(i);
-                if (c == stop) {
+                if (stops.indexOf(c) >= 0) {
                     i++;
-                    return;
+                    return c;
                 }
                 if (heredoc) {
                     if (c == escape && i + 1 < s.length() && s.charAt(i + 1) == '$') {
@@ -276,9 +281,10 @@ public final class Expander {
                     i++;
                 }
             }
-            if (stop >= 0) {
-                throw error("missing '" + (char) stop + "'");
+            if (!stops.isEmpty()) {
+                throw error("missing '}'");
             }
+            return -1;
         }
 
         private void doubleQuoted() {
@@ -346,9 +352,12 @@ public final class Expander {
                 i++;
                 op = i < s.length() ? s.charAt(i) : 0;
             }
+            if (!colon && (op == '#' || op == '%' || op == '/')) {
+                return trim(name, op);
+            }
             if (op != '-' && op != '+' && op != '?') {
                 throw error("bad substitution ${" + name + (colon ? ":" : "") + (op == 0 ? "" : String.valueOf(op))
-                        + "…} (expected }, :-, :+, :?, -, + or ?)");
+                        + "…} (expected }, :-, :+, :?, -, +, ?, #, %, or /)");
             }
             i++;
             String value = lookup.apply(name);
@@ -377,10 +386,118 @@ public final class Expander {
             Lexer inner = new Lexer(s, at, false, heredoc);
             inner.i = i;
             inner.dry = dry || !used;
-            inner.run('}');
+            inner.run("}");
             i = inner.i;
             return inner.single();
         }
+
+        /**
+         * {@code ${name#glob}}, {@code ##}, {@code %}, {@code %%} (shortest / longest prefix / suffix removed) and
+         * {@code ${name/glob/replacement}}, {@code //} (first / every longest match replaced); {@code i} is at the
+         * operator.
+         */
+        private String trim(String name, char op) {
+            i++;
+            boolean doubled = i < s.length() && s.charAt(i) == op;
+            if (doubled) {
+                i++;
+            }
+            String value = lookup.apply(name);
+            value = value == null ? "" : value;
+            Lexer inner = new Lexer(s, at, false, heredoc);
+            inner.i = i;
+            inner.dry = dry;
+            int stoppedAt = inner.run(op == '/' ? "/}" : "}");
+            Pattern glob = Pattern.compile(globRegex(inner.single()), Pattern.DOTALL);
+            String replacement = "";
+            if (stoppedAt == '/') {
+                Lexer rep = new Lexer(s, at, false, heredoc);
+                rep.i = inner.i;
+                rep.dry = dry;
+                rep.run("}");
+                replacement = rep.single();
+                i = rep.i;
+            } else {
+                i = inner.i;
+            }
+            int n = value.length();
+            switch (op) {
+                case '#' -> {
+                    for (int k = doubled ? n : 0; doubled ? k >= 0 : k <= n; k += doubled ? -1 : 1) {
+                        if (glob.matcher(value.substring(0, k)).matches()) {
+                            return value.substring(k);
+                        }
+                    }
+                    return value;
+                }
+                case '%' -> {
+                    for (int k = doubled ? 0 : n; doubled ? k <= n : k >= 0; k += doubled ? 1 : -1) {
+                        if (glob.matcher(value.substring(k)).matches()) {
+                            return value.substring(0, k);
+                        }
+                    }
+                    return value;
+                }
+                default -> {
+                    StringBuilder out = new StringBuilder();
+                    int k = 0;
+                    boolean replaced = false;
+                    while (k <= n) {
+                        int end = -1;
+                        if (!replaced || doubled) {
+                            for (int j = n; j > k; j--) {
+                                if (glob.matcher(value.substring(k, j)).matches()) {
+                                    end = j;
+                                    break;
+                                }
+                            }
+                        }
+                        if (end > 0) {
+                            out.append(replacement);
+                            k = end;
+                            replaced = true;
+                        } else {
+                            if (k < n) {
+                                out.append(value.charAt(k));
+                            }
+                            k++;
+                        }
+                    }
+                    return out.toString();
+                }
+            }
+        }
+    }
+
+    /** A shell glob ({@code *}, {@code ?}, {@code [...]}, {@code \\x}) as a regular expression. */
+    private static String globRegex(String glob) {
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < glob.length(); k++) {
+            char c = glob.charAt(k);
+            if (c == '*') {
+                b.append(".*");
+            } else if (c == '?') {
+                b.append('.');
+            } else if (c == '\\' && k + 1 < glob.length()) {
+                b.append(Pattern.quote(String.valueOf(glob.charAt(++k))));
+            } else if (c == '[' && glob.indexOf(']', k + 2) > 0) {
+                int close = glob.indexOf(']', k + 2);
+                String body = glob.substring(k + 1, close);
+                b.append('[');
+                if (body.startsWith("!") || body.startsWith("^")) {
+                    b.append('^');
+                    body = body.substring(1);
+                }
+                for (char m : body.toCharArray()) {
+                    b.append(m == '-' || Character.isLetterOrDigit(m) ? String.valueOf(m) : "\\" + m);
+                }
+                b.append(']');
+                k = close;
+            } else {
+                b.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return b.toString();
     }
 
     private static boolean isNameStart(char c) {

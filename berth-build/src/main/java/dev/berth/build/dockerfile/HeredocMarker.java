@@ -27,7 +27,7 @@ record HeredocMarker(String name, boolean chompTabs, boolean quoted, int offset,
      */
     static List<HeredocMarker> find(LogicalLine line, int from, char escape, boolean wholeWord) {
         List<HeredocMarker> out = new ArrayList<>();
-        for (RawWords.Word w : RawWords.split(line, from, escape)) {
+        for (RawWords.Word w : RawWords.split(line, from, escape, !wholeWord)) {
             HeredocMarker m = at(w.text(), w.offset(), wholeWord);
             if (m != null) {
                 out.add(m);

@@ -197,9 +197,10 @@ public sealed interface Instruction {
      * @param type {@code bind} (the default), {@code cache}, {@code tmpfs}, {@code secret} or {@code ssh}
      * @param target where it is mounted in the container ({@code target}, {@code dst} or {@code destination});
      *     may be null for secrets, which default to {@code /run/secrets/ID}
-     * @param options every other key as written ({@code source}, {@code from}, {@code id}, {@code rw}, {@code
-     *     readonly}, {@code sharing}, {@code mode}, {@code uid}, {@code gid}, {@code size}, {@code required}); a key
-     *     given without a value maps to "true"
+     * @param options every other key, lower-cased, synonyms folded ({@code src} is {@code source}, {@code ro} is
+     *     {@code readonly}, {@code readwrite} is {@code rw}): {@code source}, {@code from}, {@code id}, {@code rw},
+     *     {@code readonly}, {@code sharing}, {@code mode}, {@code uid}, {@code gid}, {@code size}, {@code required},
+     *     {@code env}; values as written until expanded; a key given without a value maps to "true"
      */
     record RunMount(String type, /* nullable */ String target, Map<String, String> options) {
         public RunMount {

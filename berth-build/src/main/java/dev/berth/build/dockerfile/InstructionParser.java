@@ -440,6 +440,9 @@ final class InstructionParser {
         for (RawWords.Word w : words) {
             int eq = w.text().indexOf('=');
             String name = eq < 0 ? w.text() : w.text().substring(0, eq);
+            if (name.isEmpty()) {
+                throw error(w.offset(), "ARG: a name can not be empty (" + w.text() + ")");
+            }
             if (!name.matches("[A-Za-z_][A-Za-z0-9_.\\-]*")) {
                 throw error(w.offset(), "ARG: invalid name \"" + name
                         + "\" (a name starts with a letter or _ and holds letters, digits, _, . and -)");
@@ -473,7 +476,7 @@ final class InstructionParser {
     private Instruction healthcheck() {
         Flags flags = flags(allowed("interval", Kind.STRING, "timeout", Kind.STRING, "start-period", Kind.STRING,
                 "start-interval", Kind.STRING, "retries", Kind.STRING));
-        List<RawWords.Word> words = RawWords.split(line, flags.end(), escape);
+        List<RawWords.Word> words = RawWords.split(line, flags.end(), escape, true);
         if (words.isEmpty()) {
             throw error("HEALTHCHECK needs CMD command or NONE");
         }

@@ -25,6 +25,14 @@ final class RawWords {
 
     /** The words of {@code line}'s text from {@code from} on; an unterminated quote is an error at the quote. */
     static List<Word> split(LogicalLine line, int from, char escape) {
+        return split(line, from, escape, false);
+    }
+
+    /**
+     * Like {@link #split(LogicalLine, int, char)}; when {@code lenient}, an unterminated quote runs to the end of
+     * the text instead of being an error (shell text is the shell's to judge: {@code # don't} is a comment there).
+     */
+    static List<Word> split(LogicalLine line, int from, char escape, boolean lenient) {
         String s = line.text();
         List<Word> words = new ArrayList<>();
         int i = from;
@@ -35,7 +43,7 @@ final class RawWords {
             if (i >= s.length()) {
                 return words;
             }
-            int end = wordEnd(line, i, escape);
+            int end = wordEnd(line, i, escape, lenient);
             words.add(new Word(s.substring(i, end), i));
             i = end;
         }
@@ -43,6 +51,10 @@ final class RawWords {
 
     /** Where the word starting at {@code start} ends: the first whitespace outside quotes, or the end. */
     static int wordEnd(LogicalLine line, int start, char escape) {
+        return wordEnd(line, start, escape, false);
+    }
+
+    private static int wordEnd(LogicalLine line, int start, char escape, boolean lenient) {
         String s = line.text();
         int i = start;
         while (i < s.length()) {
@@ -52,8 +64,18 @@ final class RawWords {
             }
             if (c == escape) {
                 i += 2;
+            } else if (lenient && c == '$' && i + 1 < s.length() && s.charAt(i + 1) == '\'') {
+                // The shell's $'…' quoting, inside which a backslash escapes a quote.
+                int j = i + 2;
+                while (j < s.length() && s.charAt(j) != '\'') {
+                    j += s.charAt(j) == '\\' ? 2 : 1;
+                }
+                i = j + 1;
             } else if (c == '\'') {
                 int close = s.indexOf('\'', i + 1);
+                if (close < 0 && lenient) {
+                    return s.length();
+                }
                 if (close < 0) {
                     throw new BuildException(line.at(i) + ": unterminated single quote (expected a closing ')");
                 }
@@ -62,6 +84,9 @@ final class RawWords {
                 int j = i + 1;
                 while (j < s.length() && s.charAt(j) != '"') {
                     j += s.charAt(j) == escape ? 2 : 1;
+                }
+                if (j >= s.length() && lenient) {
+                    return s.length();
                 }
                 if (j >= s.length()) {
                     throw new BuildException(line.at(i) + ": unterminated double quote (expected a closing \")");
