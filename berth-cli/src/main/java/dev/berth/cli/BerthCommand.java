@@ -64,6 +64,7 @@ public final class BerthCommand implements Runnable {
         m.put("tag", TagCommand::new);
         m.put("pull", dev.berth.cli.registry.PullCommand::new);
         m.put("push", dev.berth.cli.registry.PushCommand::new);
+        m.put("lock", dev.berth.cli.build.LockCommand::new);
         m.put("login", dev.berth.cli.registry.LoginCommand::new);
         m.put("logout", dev.berth.cli.registry.LogoutCommand::new);
         m.put("save", SaveCommand::new);

@@ -7,6 +7,8 @@ import dev.berth.oci.image.Manifest;
 import dev.berth.oci.image.Platform;
 import dev.berth.oci.reference.Reference;
 import dev.berth.oci.store.ImageStore;
+import dev.berth.registry.client.RegistryClient;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,7 +43,7 @@ public final class LockChecker {
     private final ImageStore store;
 
     /**
-     * @param urls used in {@link Mode#CHECK} only
+     * @param urls used in {@link Mode#CHECK} only (may be null for {@link Mode#BUILD})
      * @param store where {@link Mode#BUILD} looks for pinned manifests when a registry is out of reach; may be null
      */
     public LockChecker(ImageResolver images, UrlDigester urls, ImageStore store) {
@@ -51,12 +53,43 @@ public final class LockChecker {
     }
 
     /**
+     * The checker {@code berth build --locked} uses: images resolved from the store, then the registry; a registry out
+     * of reach is no drift when the store holds the pinned manifests; URLs are left to the build (it checks each
+     * download against {@link LockFile#pinnedUrl}).
+     */
+    public static LockChecker forBuild(ImageStore store, RegistryClient client) {
+        return new LockChecker(new StoreThenRegistry(store, client), null, store);
+    }
+
+    /**
+     * For {@code berth build --locked}: reads the lock beside the request's Dockerfile, checks it in {@link Mode#BUILD}
+     * and returns it, so the build can take every image and URL from its pins.
+     *
+     * @throws BuildException when there is no lock, or when anything drifted: the message lists every drift, one a line
+     */
+    public LockFile verifyForBuild(LockRequest request) {
+        Path path = request.lockPath();
+        LockFile lock = LockFile.read(path);
+        List<Drift> drift = check(lock, request, Mode.BUILD);
+        if (!drift.isEmpty()) {
+            StringBuilder message = new StringBuilder("the build does not match " + path + " (run `berth lock` to"
+                    + " update it, or build without --locked):");
+            drift.forEach(d -> message.append("\n  - ").append(d.message()));
+            throw new BuildException(message.toString());
+        }
+        return lock;
+    }
+
+    /**
      * What drifted between {@code lock} and the Dockerfile and inputs of {@code request}; empty when the lock holds.
      * Platforms not given in the request default to the lock's own.
      *
      * @throws BuildException when the Dockerfile cannot be read or parsed
      */
     public List<Drift> check(LockFile lock, LockRequest request, Mode mode) {
+        if (mode == Mode.CHECK && urls == null) {
+            throw new IllegalStateException("a full check downloads ADD URLs: give the checker a UrlDigester");
+        }
         List<Drift> drift = new ArrayList<>();
         DockerfileSource source = DockerfileSource.read(request.dockerfile());
         if (!lock.dockerfile().equals(source.name())) {

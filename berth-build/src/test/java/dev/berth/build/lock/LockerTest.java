@@ -163,6 +163,11 @@ class LockerTest {
         assertThat(check(LockChecker.Mode.CHECK)).isEmpty();
 
         Digest moved = push("base/busybox:1", TestImages.tiny(source, AMD64, "a different image"), source);
+        assertThatThrownBy(() -> LockChecker.forBuild(local, registry.client()).verifyForBuild(request(Map.of())))
+                .isInstanceOf(BuildException.class).hasMessage("the build does not match " + context.resolve("berth.lock")
+                        + " (run `berth lock` to update it, or build without --locked):\n  - image "
+                        + registry.ref("base/busybox:1") + " changed (it now points at " + moved + ", locked at "
+                        + busybox.digest() + "): linux/amd64 is now " + moved + ", berth.lock has " + busybox.digest());
         for (LockChecker.Mode mode : LockChecker.Mode.values()) {
             List<Drift> drift = check(mode);
             assertThat(drift).as(mode.name()).hasSize(1);
@@ -213,6 +218,8 @@ class LockerTest {
                 + sha256("second version\n") + ", berth.lock has " + sha256("first version of the data\n"));
         // a locked build downloads the URL itself and checks it against the pin, so the check does not fetch it
         assertThat(check(LockChecker.Mode.BUILD)).isEmpty();
+        assertThat(LockChecker.forBuild(local, registry.client()).verifyForBuild(request(Map.of())).pinnedUrl(
+                http.url("/data.txt"))).contains(sha256("first version of the data\n"));
 
         http.remove("/data.txt");
         assertThat(check(LockChecker.Mode.CHECK)).extracting(Drift::message).containsExactly("URL "
@@ -328,6 +335,7 @@ class LockerTest {
             mirror.client().pull(local, Reference.parse(mirror.ref("base/busybox@" + busybox.digest())), null);
         }
         assertThat(check(LockChecker.Mode.BUILD)).as("offline, but the pin is in the store").isEmpty();
+        assertThat(LockChecker.forBuild(local, registry.client()).verifyForBuild(request(Map.of(), AMD64))).isEqualTo(lock);
         assertThat(check(LockChecker.Mode.CHECK)).extracting(Drift::kind).containsExactly(Drift.Kind.IMAGE_UNCHECKED);
         assertThat(lock.pinnedImage(Reference.parse(registry.ref("base/busybox:1")), AMD64).orElseThrow().digest())
                 .isEqualTo(busybox.digest());
