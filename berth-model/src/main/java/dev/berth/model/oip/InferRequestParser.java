@@ -56,6 +56,9 @@ public final class InferRequestParser {
     }
 
     private InferRequest parse() {
+        if (length == 0) {
+            throw new ModelException("the request body is empty; send a JSON object with \"inputs\"");
+        }
         try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), body, 0, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new ModelException("the request body must be a JSON object with \"inputs\"");

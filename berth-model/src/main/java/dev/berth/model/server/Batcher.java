@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Batcher implements AutoCloseable {
     private static final Job STOP = new Job(null, 0);
+    /** Wakes the worker from its wait for a batch to fill, so a flush takes effect at once. */
+    private static final Job WAKE = new Job(null, 0);
 
     private final OnnxModel model;
     private final ServerMetrics.ModelMetrics metrics;
@@ -68,6 +70,7 @@ final class Batcher implements AutoCloseable {
 
     void flushNow() {
         flushNow = true;
+        queue.add(WAKE);
     }
 
     private void work() {
@@ -90,6 +93,9 @@ final class Batcher implements AutoCloseable {
                 stopping = true;
                 continue;
             }
+            if (first == WAKE) {
+                continue;
+            }
             List<Job> batch = new ArrayList<>();
             batch.add(first);
             int rows = first.rows;
@@ -107,6 +113,9 @@ final class Batcher implements AutoCloseable {
                 }
                 if (next == STOP) {
                     stopping = true;
+                    continue;
+                }
+                if (next == WAKE) {
                     continue;
                 }
                 if (rows + next.rows > maxRows || !stackable(first, next)) {

@@ -206,10 +206,14 @@ final class InferenceHandler extends Handler.Abstract {
                 inferError(response, callback, model, start, 413, tooLarge());
                 return;
             }
-            byte[] body = holder[0];
-            InferRequest parsed = InferRequestParser.parse(body, length);
-            if (holder[0].length > BODY_BUFFER_RETAINED) {
-                holder[0] = new byte[16 * 1024];
+            InferRequest parsed;
+            try {
+                parsed = InferRequestParser.parse(holder[0], length);
+            } finally {
+                if (holder[0].length > BODY_BUFFER_RETAINED) {
+                    // one large request should not pin a large buffer to this thread for ever
+                    holder[0] = new byte[16 * 1024];
+                }
             }
             Tensor[] outputs = model.infer(parsed);
             byte[] answer = ProtocolJson.inferResponse(model.name(), model.version(), parsed.id(), outputs);
@@ -240,8 +244,9 @@ final class InferenceHandler extends Handler.Abstract {
     private int readBody(Request request, byte[][] holder, long declared) throws IOException {
         long limit = options.maxBodyBytes();
         byte[] buf = holder[0];
-        if (declared > buf.length) {
-            buf = holder[0] = new byte[(int) declared];
+        if (declared >= buf.length) {
+            // one byte more than declared, so the end of the body is seen without growing the buffer
+            buf = holder[0] = new byte[(int) declared + 1];
         }
         int length = 0;
         try (InputStream in = Content.Source.asInputStream(request)) {

@@ -6,6 +6,7 @@ import dev.berth.model.repository.ModelConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -16,8 +17,8 @@ import java.util.logging.Logger;
  * {@code java … dev.berth.model.server.ServerMain --model-repository /models --port 8080}. Kept lean for a fast cold
  * start: options are read by hand, no framework, no class path scanning.
  *
- * <p>Exit codes: 0 after a stop by SIGTERM or SIGINT (graceful), 1 when a model cannot be served, 2 for a wrong
- * command line.
+ * <p>Exit codes: 0 after a graceful stop on SIGTERM or SIGINT (requests in flight answered, models closed), 1 when a
+ * model cannot be served, 2 for a wrong command line.
  */
 public final class ServerMain {
     static final String USAGE = """
@@ -58,6 +59,7 @@ public final class ServerMain {
             System.out.print(USAGE);
             return;
         }
+        CountDownLatch stop = StopSignals.install();
         routeJettyLogs(log);
         ModelServer server;
         try {
@@ -67,13 +69,14 @@ public final class ServerMain {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("berth-stop").unstarted(server::close));
         log.info("ready", "url", server.baseUri().toString(), "startup_millis", sinceProcessStart());
         try {
-            server.join();
+            stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        server.close();
+        System.exit(0);
     }
 
     /** What to serve and how; null when help was asked for. */
