@@ -25,8 +25,7 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * Nothing is downloaded. Version 2 is trained on data whose "virginica" blob sits closer to "versicolor", so the two
  * versions disagree on borderline flowers, which is how tests tell which version answered.
  *
- * <p>Run: {@code ./mvnw -B -o -q -pl berth-model test-compile exec:java …} is not needed; see examples/models/README.md
- * for the one command (it runs this main on the test class path).
+ * <p>examples/models/README.md gives the command that runs this main on the test class path.
  */
 public final class IrisModels {
     /** Feature names in the order of the ONNX input's second dimension (Tribuo orders features by name). */
@@ -47,10 +46,11 @@ public final class IrisModels {
     }
 
     public static void main(String[] args) throws IOException {
+        java.util.logging.Logger.getLogger("org.tribuo").setLevel(java.util.logging.Level.WARNING);
         Path dir = Path.of(args.length > 0 ? args[0] : "examples/models");
         Files.createDirectories(dir);
-        LinearSGDModel v1 = train(CENTRES_V1, 20240601L, 1);
-        LinearSGDModel v2 = train(CENTRES_V2, 20240602L, 2);
+        LinearSGDModel v1 = trainVersion(1);
+        LinearSGDModel v2 = trainVersion(2);
         write(v1, 1, dir.resolve("iris-v1.onnx"));
         write(v2, 2, dir.resolve("iris-v2.onnx"));
         System.out.println("class order (output columns): " + classOrder(v1) + " / " + classOrder(v2));
@@ -83,7 +83,12 @@ public final class IrisModels {
         return Math.sqrt(-2.0 * Math.log(u)) * Math.cos(2.0 * Math.PI * v);
     }
 
-    static LinearSGDModel train(double[][] centres, long seed, int version) {
+    /** Version 1 or 2 of the example model, trained afresh. */
+    static LinearSGDModel trainVersion(int version) {
+        return version == 1 ? train(CENTRES_V1, 20240601L) : train(CENTRES_V2, 20240602L);
+    }
+
+    static LinearSGDModel train(double[][] centres, long seed) {
         LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(0.5, 0.1), 30, 1, seed);
         return (LinearSGDModel) trainer.train(dataset(centres, seed));
     }
@@ -108,12 +113,14 @@ public final class IrisModels {
     }
 
     /**
-     * Writes the ONNX file without Tribuo's provenance metadata (it holds the training time, host and JVM), so the
-     * same command makes the same bytes.
+     * Writes the ONNX file without Tribuo's provenance (in the metadata and the doc string: it holds the training
+     * time, host and JVM), so the same command makes the same bytes.
      */
     static void write(LinearSGDModel model, long version, Path file) throws IOException {
         OnnxMl.ModelProto proto = model.exportONNXModel("dev.berth.examples", version).toBuilder()
                 .clearMetadataProps()
+                .setDocString("Iris-like classifier v" + version + " made by dev.berth.model.examples.IrisModels; outputs: "
+                        + String.join(", ", classOrder(model)))
                 .build();
         Files.write(file, proto.toByteArray());
     }
