@@ -42,19 +42,20 @@ final class InferenceHandler extends Handler.Abstract {
     private static final int BODY_BUFFER_RETAINED = 1 << 20;
     private static final ThreadLocal<byte[][]> BODY = ThreadLocal.withInitial(() -> new byte[][] {new byte[16 * 1024]});
 
-    private final ModelTable models;
     private final ServerMetrics metrics;
     private final EventLog log;
     private final ServerOptions options;
     private final Semaphore permits;
     private final byte[] serverMetadata;
     private final byte[] openApi;
-    private final Map<ServedModel, byte[]> modelMetadata = new IdentityHashMap<>();
-    private final Map<ServedModel, byte[]> modelReady = new IdentityHashMap<>();
+    /** The models and their fixed answers; null while they load (the server listens meanwhile, and is not ready). */
+    private volatile Loaded loaded;
     private volatile boolean stopping;
 
-    InferenceHandler(ModelTable models, ServerMetrics metrics, EventLog log, ServerOptions options, String serverVersion, byte[] openApi) {
-        this.models = models;
+    private record Loaded(ModelTable table, Map<ServedModel, byte[]> metadata, Map<ServedModel, byte[]> ready) {
+    }
+
+    InferenceHandler(ServerMetrics metrics, EventLog log, ServerOptions options, String serverVersion, byte[] openApi) {
         this.metrics = metrics;
         this.log = log;
         this.options = options;
@@ -65,6 +66,12 @@ final class InferenceHandler extends Handler.Abstract {
         server.put("version", serverVersion);
         server.put("extensions", java.util.List.of());
         this.serverMetadata = ProtocolJson.object(server);
+    }
+
+    /** Starts serving the loaded models: readiness turns 200, model endpoints answer. */
+    void serve(ModelTable models) {
+        Map<ServedModel, byte[]> modelMetadata = new IdentityHashMap<>();
+        Map<ServedModel, byte[]> modelReady = new IdentityHashMap<>();
         for (ServedModel m : models.all()) {
             Map<String, Object> batching = new LinkedHashMap<>();
             batching.put("enabled", m.batching());
@@ -90,6 +97,7 @@ final class InferenceHandler extends Handler.Abstract {
             ready.put("ready", true);
             modelReady.put(m, ProtocolJson.object(ready));
         }
+        loaded = new Loaded(models, modelMetadata, modelReady);
     }
 
     /** From now on readiness answers 503, so load balancers stop sending; requests still in flight finish. */
@@ -110,7 +118,7 @@ final class InferenceHandler extends Handler.Abstract {
                 case "/v2" -> get(request, response, callback, "server_metadata", serverMetadata);
                 case "/v2/health/live" -> get(request, response, callback, "health_live", Fixed.LIVE);
                 case "/v2/health/ready" -> {
-                    if (stopping) {
+                    if (stopping || loaded == null) {
                         send(response, callback, "health_ready", 503, Fixed.NOT_READY);
                     } else {
                         get(request, response, callback, "health_ready", Fixed.READY);
@@ -143,6 +151,13 @@ final class InferenceHandler extends Handler.Abstract {
             return true;
         }
         String endpoint = action.isEmpty() ? "model_metadata" : action.equals("ready") ? "model_ready" : "infer";
+        Loaded loaded = this.loaded;
+        if (loaded == null) {
+            response.getHeaders().put(RETRY_AFTER);
+            error(response, callback, endpoint, 503, "the models are still loading; retry later");
+            return true;
+        }
+        ModelTable models = loaded.table();
         ServedModel model = models.find(name, version);
         if (model == null) {
             String message = !models.hasName(name) ? "model '" + name + "' is not served here"
@@ -152,12 +167,12 @@ final class InferenceHandler extends Handler.Abstract {
             return true;
         }
         switch (action) {
-            case "" -> get(request, response, callback, endpoint, modelMetadata.get(model));
+            case "" -> get(request, response, callback, endpoint, loaded.metadata().get(model));
             case "ready" -> {
                 if (stopping) {
                     send(response, callback, endpoint, 503, Fixed.NOT_READY);
                 } else {
-                    get(request, response, callback, endpoint, modelReady.get(model));
+                    get(request, response, callback, endpoint, loaded.ready().get(model));
                 }
             }
             default -> infer(request, response, callback, method, model, start);

@@ -207,6 +207,54 @@ final class ServedModel implements AutoCloseable {
         return b.toString();
     }
 
+    /**
+     * Runs one request of zeros (one row, open dimensions as 1) through the whole path: JSON in, the model, JSON out.
+     * This loads the classes and initialises ONNX Runtime's kernels before the first client waits for them, and shows
+     * at start-up that the model runs. Skipped for inputs of more than 64 Ki elements (a warm-up should be cheap).
+     *
+     * @return null when it ran, otherwise why not
+     */
+    String warmUp() {
+        StringBuilder json = new StringBuilder("{\"inputs\":[");
+        for (TensorSpec spec : signature.inputs()) {
+            long[] shape = spec.shapeArray();
+            for (int d = 0; d < shape.length; d++) {
+                shape[d] = shape[d] < 0 ? 1 : shape[d];
+            }
+            long n = Tensor.elementCount(shape);
+            if (n < 0 || n > 65_536) {
+                return "input '" + spec.name() + "' is too large for a warm-up";
+            }
+            json.append(json.charAt(json.length() - 1) == '[' ? "" : ",")
+                    .append("{\"name\":\"").append(spec.name().replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append("\",\"datatype\":\"").append(spec.datatype()).append("\",\"shape\":").append(Arrays.toString(shape))
+                    .append(",\"data\":[");
+            String zero = switch (spec.datatype()) {
+                case BOOL -> "false";
+                case BYTES -> "\"\"";
+                default -> "0";
+            };
+            for (long i = 0; i < n; i++) {
+                json.append(i == 0 ? "" : ",").append(zero);
+            }
+            json.append("]}");
+        }
+        json.append("]}");
+        try {
+            byte[] body = json.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            InferRequest request = dev.berth.model.oip.InferRequestParser.parse(body, body.length);
+            Tensor[] inputs = new Tensor[signature.inputs().size()];
+            for (Tensor t : request.inputs()) {
+                inputs[inputIndex.get(t.name())] = t;
+            }
+            Tensor[] out = model.run(inputs, null);
+            dev.berth.model.oip.ProtocolJson.inferResponse(name(), version(), "warm-up", out);
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
     /** Runs what waits in the batch queue now instead of after the batch delay (the server is stopping). */
     void flush() {
         if (batcher != null) {

@@ -45,6 +45,7 @@ public final class ServerMain {
     }
 
     public static void main(String[] args) {
+        long mainStarted = System.nanoTime();
         EventLog log = EventLog.stderr();
         Launch launch;
         try {
@@ -69,7 +70,7 @@ public final class ServerMain {
             System.exit(1);
             return;
         }
-        log.info("ready", "url", server.baseUri().toString(), "startup_millis", sinceProcessStart());
+        log.info("ready", "url", server.baseUri().toString(), "main_to_ready_millis", (System.nanoTime() - mainStarted) / 1_000_000);
         try {
             stop.await();
         } catch (InterruptedException e) {
@@ -181,11 +182,6 @@ public final class ServerMain {
         } catch (NumberFormatException e) {
             throw new ModelException(option + " needs a whole number, not '" + value + "'");
         }
-    }
-
-    private static long sinceProcessStart() {
-        return ProcessHandle.current().info().startInstant()
-                .map(start -> Duration.between(start, java.time.Instant.now()).toMillis()).orElse(-1L);
     }
 
     /** Jetty logs through SLF4J to java.util.logging: its warnings become JSON lines too, its chatter is dropped. */
