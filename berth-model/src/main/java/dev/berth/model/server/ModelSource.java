@@ -41,7 +41,7 @@ public record ModelSource(Path file, ModelConfig config) {
                 }
                 Path configFile = dir.resolve(ModelConfig.FILE_NAME);
                 ModelConfig config = Files.isRegularFile(configFile)
-                        ? ModelConfig.read(configFile)
+                        ? ModelConfigReader.read(configFile)
                         : new ModelConfig(dir.getFileName().toString(), "", null);
                 found.add(new ModelSource(model, config));
             }

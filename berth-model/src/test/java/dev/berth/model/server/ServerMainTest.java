@@ -43,6 +43,24 @@ class ServerMainTest {
     }
 
     @Test
+    void configFilesReadAsModelConfigReadsThem() throws Exception {
+        for (ModelConfig config : List.of(new ModelConfig("a", "1", null), new ModelConfig("b", "", new ModelConfig.Batching(64, 250)),
+                new ModelConfig("c.d-e_f", "2024-01", new ModelConfig.Batching(1, 0)))) {
+            Path file = dir.resolve(config.name() + ".json");
+            Files.write(file, config.toJson());
+            assertThat(ModelConfigReader.read(file)).isEqualTo(config).isEqualTo(ModelConfig.read(file));
+        }
+        Path extra = Files.writeString(dir.resolve("extra.json"), "{\"future\":{\"x\":[1]},\"name\":\"m\",\"batching\":{\"maxSize\":4,\"maxDelayMicros\":10,\"more\":true}}");
+        assertThat(ModelConfigReader.read(extra)).isEqualTo(new ModelConfig("m", "", new ModelConfig.Batching(4, 10)));
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"name\":\"m\",\"batching\":{\"maxSize\":-1}}");
+        assertThatThrownBy(() -> ModelConfigReader.read(bad)).isInstanceOf(ModelException.class).hasMessageContaining("at least 1");
+        Path broken = Files.writeString(dir.resolve("broken.json"), "{\"name\":");
+        assertThatThrownBy(() -> ModelConfigReader.read(broken)).isInstanceOf(ModelException.class).hasMessageContaining("malformed model config");
+        Path noName = Files.writeString(dir.resolve("noname.json"), "{}");
+        assertThatThrownBy(() -> ModelConfigReader.read(noName)).isInstanceOf(ModelException.class).hasMessageContaining("model name 'null' is not valid");
+    }
+
+    @Test
     void defaultsSuitAnImage() {
         ServerMain.Launch launch = ServerMain.parse(new String[] {"--model", "/m/iris.onnx"});
         assertThat(launch.options().host()).isEqualTo("0.0.0.0");
