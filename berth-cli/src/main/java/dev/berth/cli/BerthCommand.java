@@ -96,6 +96,7 @@ public final class BerthCommand implements Runnable {
         m.put("tiny", dev.berth.cli.tiny.TinyCommand::new);
         m.put("build", dev.berth.cli.build.BuildCommand::new);
         m.put("builder", dev.berth.cli.build.BuilderCommand::new);
+        m.put("model", dev.berth.cli.model.ModelCommand::new);
         return m;
     }
 
