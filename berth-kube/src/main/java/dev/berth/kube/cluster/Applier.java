@@ -92,7 +92,7 @@ final class Applier {
         }
         requireBerth(live);
         Deployment want = desired;
-        return resource.edit(current -> new DeploymentBuilder(current)
+        return Conflicts.retry(() -> resource.edit(current -> new DeploymentBuilder(current)
                 .editMetadata()
                     .addToLabels(want.getMetadata().getLabels())
                     .addToAnnotations(want.getMetadata().getAnnotations())
@@ -103,7 +103,7 @@ final class Applier {
                     .withStrategy(want.getSpec().getStrategy())
                     .withTemplate(want.getSpec().getTemplate())
                 .endSpec()
-                .build());
+                .build()));
     }
 
     private void applyService(Service desired) {
@@ -114,14 +114,14 @@ final class Applier {
             return;
         }
         requireBerth(live);
-        resource.edit(current -> new ServiceBuilder(current)
+        Conflicts.retry(() -> resource.edit(current -> new ServiceBuilder(current)
                 .editMetadata().addToLabels(desired.getMetadata().getLabels()).endMetadata()
                 .editSpec()
                     .withType(desired.getSpec().getType())
                     .withSelector(desired.getSpec().getSelector())
                     .withPorts(desired.getSpec().getPorts())
                 .endSpec()
-                .build());
+                .build()));
     }
 
     private void applyAutoscaler(String name, HorizontalPodAutoscaler desired) {
@@ -140,9 +140,9 @@ final class Applier {
             return;
         }
         requireBerth(live);
-        resource.edit(current -> new HorizontalPodAutoscalerBuilder(current)
+        Conflicts.retry(() -> resource.edit(current -> new HorizontalPodAutoscalerBuilder(current)
                 .editMetadata().addToLabels(desired.getMetadata().getLabels()).endMetadata()
                 .withSpec(desired.getSpec())
-                .build());
+                .build()));
     }
 }

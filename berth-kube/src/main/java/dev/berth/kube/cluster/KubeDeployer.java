@@ -180,7 +180,7 @@ public final class KubeDeployer {
         progress.accept("rolling back to ReplicaSet " + target.replicaSet() + ", revision " + target.number()
                 + " (model version " + versionOf(target.template()) + ")");
         String cause = target.annotations() == null ? null : target.annotations().get(KubeLabels.CHANGE_CAUSE);
-        Deployment applied = client.apps().deployments().inNamespace(namespace).withName(name).edit(current -> {
+        Deployment applied = Conflicts.retry(() -> client.apps().deployments().inNamespace(namespace).withName(name).edit(current -> {
             DeploymentBuilder b = new DeploymentBuilder(current).editSpec().withTemplate(target.template()).endSpec();
             // what runs now is no Berth release: Berth's next rollback must not take it for one
             b.editMetadata().removeFromAnnotations(KubeLabels.RELEASE).endMetadata();
@@ -188,7 +188,7 @@ public final class KubeDeployer {
                 b.editMetadata().addToAnnotations(KubeLabels.CHANGE_CAUSE, cause).endMetadata();
             }
             return b.build();
-        });
+        }));
         RolloutStatus done = new RolloutFollower(client, namespace, pollInterval)
                 .follow(name, applied.getMetadata().getGeneration(), timeout, progress);
         return new DeployResult(name, namespace, target.number(), versionOf(target.template()), imageOf(target.template()), done,
