@@ -93,6 +93,7 @@ public final class BerthCommand implements Runnable {
         m.put("container", dev.berth.cli.container.ContainerCommand::new);
         m.put("cp", dev.berth.cli.container.CpCommand::new);
         m.put("tiny", dev.berth.cli.tiny.TinyCommand::new);
+        m.put("kube", dev.berth.cli.kube.KubeCommand::new);
         return m;
     }
 
