@@ -330,7 +330,7 @@ class KubeDeployerTest {
                     .isInstanceOf(KubeException.class)
                     .hasMessageStartingWith("cannot reach the Kubernetes API server at https://127.0.0.1:" + closedPort
                             + " (context gone) while deploying iris to namespace default")
-                    .hasMessageContaining("Is the cluster running");
+                    .hasMessageContaining(": connection refused. Is the cluster running");
         }
         assertThatThrownBy(() -> ClusterConnection.open(new ClusterTarget(dir.resolve("missing"), null, null)))
                 .isInstanceOf(KubeException.class).hasMessage("kubeconfig " + dir.resolve("missing") + " does not exist");

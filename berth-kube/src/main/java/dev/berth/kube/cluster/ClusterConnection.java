@@ -18,6 +18,7 @@ public final class ClusterConnection implements AutoCloseable {
     private static final String SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
     /** fabric8 retries a failed request ten times by default; a user waiting on an unreachable cluster needs one answer. */
     private static final int RETRIES = 2;
+    private static final int RETRY_INTERVAL_MILLIS = 200;
 
     private final KubernetesClient client;
     private final String namespace;
@@ -35,6 +36,7 @@ public final class ClusterConnection implements AutoCloseable {
             throw new KubeException("the kubeconfig's context " + contextName(config) + " names no cluster server");
         }
         config.setRequestRetryBackoffLimit(RETRIES);
+        config.setRequestRetryBackoffInterval(RETRY_INTERVAL_MILLIS);
         String namespace = target.namespace() != null ? target.namespace()
                 : config.getNamespace() != null ? config.getNamespace() : "default";
         String description = config.getMasterUrl().replaceAll("/+$", "")

@@ -18,7 +18,7 @@ public final class ClusterErrors {
         String where = cluster.description();
         Throwable network = networkCause(e);
         if (network != null) {
-            String reason = network.getMessage() == null ? network.getClass().getSimpleName() : network.getMessage();
+            String reason = reason(network);
             return new KubeException("cannot reach the Kubernetes API server at " + where + " while " + doing + ": " + reason
                     + ". Is the cluster running, and is the kubeconfig's server address right?", e);
         }
@@ -33,6 +33,28 @@ public final class ClusterErrors {
             case 422 -> new KubeException("the cluster at " + where + " rejected " + doing + ": " + status, e);
             default -> new KubeException("the cluster at " + where + " failed while " + doing
                     + (e.getCode() > 0 ? " (HTTP " + e.getCode() + ")" : "") + ": " + status, e);
+        };
+    }
+
+    /**
+     * What went wrong on the network, in words: the JDK's HTTP client reports a refused connection and an unknown host
+     * alike as a ConnectException without a message, the difference being in its cause.
+     */
+    private static String reason(Throwable network) {
+        for (Throwable t = network; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
+                return "the server's host name does not resolve";
+            }
+        }
+        for (Throwable t = network; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return switch (network) {
+            case ConnectException c -> "connection refused";
+            case TimeoutException t -> "timed out";
+            default -> network.getClass().getSimpleName();
         };
     }
 
