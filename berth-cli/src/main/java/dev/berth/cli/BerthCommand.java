@@ -97,6 +97,7 @@ public final class BerthCommand implements Runnable {
         m.put("build", dev.berth.cli.build.BuildCommand::new);
         m.put("builder", dev.berth.cli.build.BuilderCommand::new);
         m.put("model", dev.berth.cli.model.ModelCommand::new);
+        m.put("kube", dev.berth.cli.kube.KubeCommand::new);
         return m;
     }
 
