@@ -93,6 +93,9 @@ public final class BerthCommand implements Runnable {
         m.put("container", dev.berth.cli.container.ContainerCommand::new);
         m.put("cp", dev.berth.cli.container.CpCommand::new);
         m.put("tiny", dev.berth.cli.tiny.TinyCommand::new);
+        m.put("deploy", dev.berth.cli.deploy.DeployCommand::new);
+        m.put("rollback", dev.berth.cli.deploy.RollbackCommand::new);
+        m.put("deployments", dev.berth.cli.deploy.DeploymentsCommand::new);
         return m;
     }
 
