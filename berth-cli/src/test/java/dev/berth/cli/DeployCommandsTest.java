@@ -111,6 +111,8 @@ class DeployCommandsTest {
         assertThat(back.out()).contains("\"version\" : \"1\"").contains("\"revision\" : 4");
         assertThat(body(port)).isEqualTo("v1\n");
 
+        System.out.println(berth("deployments").out() + "\n" + berth("deployments", "m").out() + "\n"
+                + berth("deployments", "m", "--history").out());
         List<String> history = berth("deployments", "m", "--history").out().lines().toList();
         assertThat(history).hasSize(5);
         assertThat(history.get(0)).startsWith("REVISION").contains("REPLACED").contains("BY");

@@ -3,8 +3,9 @@ package dev.berth.daemon.deploy;
 /**
  * {@code POST /deployments}: deploy an image as a new deployment, or as a new revision of an existing one. Null fields
  * mean "as before" for an existing deployment, otherwise the defaults: the deployment's name from the image's
- * model-name label or the repository's last path element, 1 replica, 127.0.0.1, memory and CPUs from the image's
- * labels, readiness at {@code /v2/health/ready} within 60 seconds.
+ * model-name label or the repository's last path element, 1 replica, 127.0.0.1, readiness at {@code /v2/health/ready}
+ * within 60 seconds. Memory and CPUs not given come from the image's labels for a new image, and stay as they are when
+ * the image is the one already running (so a change of the replica count keeps limits set by hand).
  *
  * @param image            the image reference (required), e.g. {@code iris:2}
  * @param name             the deployment's name

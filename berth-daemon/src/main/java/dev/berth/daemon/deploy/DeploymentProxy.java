@@ -117,7 +117,8 @@ final class DeploymentProxy implements AutoCloseable {
         protected HttpClient newHttpClient() {
             HttpClient client = super.newHttpClient();
             client.setConnectTimeout(2_000);
-            client.setIdleTimeout(30_000);
+            // shorter than servers keep idle connections (Jetty: 30 s), so the proxy never reuses one the replica is closing
+            client.setIdleTimeout(10_000);
             client.setMaxConnectionsPerDestination(256);
             client.setFollowRedirects(false);
             return client;

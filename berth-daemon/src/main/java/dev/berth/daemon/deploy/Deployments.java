@@ -130,8 +130,13 @@ public final class Deployments implements AutoCloseable {
                     .withReadiness(request.readinessPath() == null ? d.readinessPath() : request.readinessPath(),
                             request.readinessTimeoutSeconds() == null ? d.readinessTimeoutSeconds() : request.readinessTimeoutSeconds());
             Deployment.Revision current = d.currentRevision();
-            if (current.imageId().equals(facts.imageId()) && current.memory() == memory && current.nanoCpus() == nanoCpus
-                    && current.containerPort() == facts.port()) {
+            boolean sameImage = current.imageId().equals(facts.imageId());
+            if (sameImage) {
+                // the same image again: limits not given stay as they are (a scale must not drop a limit set by hand)
+                memory = request.memory() != null ? request.memory() : current.memory();
+                nanoCpus = request.nanoCpus() != null ? request.nanoCpus() : current.nanoCpus();
+            }
+            if (sameImage && current.memory() == memory && current.nanoCpus() == nanoCpus && current.containerPort() == facts.port()) {
                 target.record = d;
                 store.save(d);
                 progress.step("revision " + current.number() + " (" + current.image() + ") already runs; "

@@ -242,6 +242,12 @@ class DeploymentsTest {
         assertThat(ids(replicaContainers("m"))).as("the same containers, adopted").isEqualTo(before);
         assertThat(status.replicas()).extracting(DeploymentStatus.ReplicaStatus::id).containsExactlyInAnyOrderElementsOf(before);
         assertThat(get(port, "/v2/models/m").body()).isEqualTo("v2\n");
+        // the limits came from the image's labels
+        for (String id : before) {
+            var host = daemon.engine().inspect(id).hostConfig();
+            assertThat(host.memory()).isEqualTo(96L << 20);
+            assertThat(host.nanoCpus()).isEqualTo(500_000_000L);
+        }
     }
 
     @Test
@@ -297,17 +303,22 @@ class DeploymentsTest {
     }
 
     @Test
-    void scalingTheSameRevisionAddsAndRemovesReplicasWithoutANewRevision() throws Exception {
+    void scalingTheSameRevisionKeepsItsLimitsAndChangingALimitRollsANewRevision() throws Exception {
         int port = freePort();
-        change("POST", "/deployments", new DeployRequest("test/m:1", null, port, null, 1, null, null, null, null));
+        change("POST", "/deployments", new DeployRequest("test/m:1", null, port, null, 1, 64L << 20, null, null, null));
         DeploymentStatus up = change("POST", "/deployments", new DeployRequest("test/m:1", null, null, null, 3, null, null, null, null)).deployment();
         assertThat(up.revision()).isEqualTo(1);
         assertThat(up.ready()).isEqualTo(3);
-        assertThat(replicaContainers("m")).hasSize(3);
+        assertThat(replicaContainers("m")).hasSize(3)
+                .allSatisfy(c -> assertThat(daemon.engine().inspect(c.id()).hostConfig().memory()).isEqualTo(64L << 20));
         DeploymentStatus down = change("POST", "/deployments", new DeployRequest("test/m:1", null, null, null, 1, null, null, null, null)).deployment();
         assertThat(down.ready()).isEqualTo(1);
         assertThat(replicaContainers("m")).hasSize(1);
         assertThat(client.call("GET", "/deployments/m", null, DeploymentStatus.class).history()).hasSize(1);
+        DeploymentStatus smaller = change("POST", "/deployments", new DeployRequest("test/m:1", null, null, null, null, 32L << 20, null, null, null)).deployment();
+        assertThat(smaller.revision()).isEqualTo(2);
+        assertThat(replicaContainers("m")).singleElement()
+                .satisfies(c -> assertThat(daemon.engine().inspect(c.id()).hostConfig().memory()).isEqualTo(32L << 20));
     }
 
     // ---- helpers

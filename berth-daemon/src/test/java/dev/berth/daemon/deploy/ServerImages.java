@@ -38,7 +38,10 @@ final class ServerImages {
     private ServerImages() {
     }
 
-    /** A server of {@code version} on {@code port} (labelled unless it is the default 8080), ready unless {@code ready} is false. */
+    /**
+     * A server of {@code version} on {@code port}, ready unless {@code ready} is false. A port other than 8080 is
+     * labelled, with default limits of 96 MiB and half a CPU.
+     */
     static void server(ImageStore store, String name, String version, int port, boolean ready) {
         String script = "trap 'exit 0' TERM; hostname > /www/whoami; httpd -f -p " + port + " -h /www & wait";
         Map<String, String> labels = new LinkedHashMap<>();
@@ -46,6 +49,9 @@ final class ServerImages {
         labels.put(ModelLabels.VERSION, version);
         if (port != ModelLabels.DEFAULT_PORT) {
             labels.put(ModelLabels.PORT, Integer.toString(port));
+            // and limits chosen at packaging, which deployments take unless told otherwise
+            labels.put(ModelLabels.MEMORY, Long.toString(96L << 20));
+            labels.put(ModelLabels.CPUS, "0.5");
         }
         List<LayerEntry> files = new ArrayList<>(List.of(
                 LayerEntry.directory("www", 0755), LayerEntry.directory("www/v2", 0755),
