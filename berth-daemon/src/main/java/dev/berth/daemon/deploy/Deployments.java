@@ -102,13 +102,19 @@ public final class Deployments implements AutoCloseable {
                         now, now, 1, List.of(first));
                 target = new LiveDeployment(record, launcher, probe);
                 target.proxy = DeploymentProxy.start(name, address, request.port(), target.pool);
+                try {
+                    store.save(record);
+                } catch (RuntimeException e) {
+                    target.close();
+                    throw e;
+                }
                 target.lock.lock();
-                store.save(record);
                 live.put(name, target);
                 created = true;
-            } else if (!target.lock.tryLock()) {
-                throw new EngineException(Kind.CONFLICT, "deployment " + name + " is being updated; try again when that ends");
             }
+        }
+        if (!created) {
+            lockForChange(target);
         }
         try {
             if (created) {
@@ -162,9 +168,7 @@ public final class Deployments implements AutoCloseable {
     /** {@code berth rollback NAME}: a new revision running what ran before the current one, rolled out the same way. */
     public DeploymentStatus rollback(String name, Progress progress) throws InterruptedException {
         LiveDeployment target = find(name);
-        if (!target.lock.tryLock()) {
-            throw new EngineException(Kind.CONFLICT, "deployment " + name + " is being updated; try again when that ends");
-        }
+        lockForChange(target);
         try {
             Deployment d = target.record;
             Deployment.Revision current = d.currentRevision();
@@ -256,11 +260,9 @@ public final class Deployments implements AutoCloseable {
     // ---- removal
 
     /** Stops listening, stops and removes every replica, forgets the deployment. */
-    public void remove(String name, Progress progress) {
+    public void remove(String name, Progress progress) throws InterruptedException {
         LiveDeployment target = find(name);
-        if (!target.lock.tryLock()) {
-            throw new EngineException(Kind.CONFLICT, "deployment " + name + " is being updated; try again when that ends");
-        }
+        lockForChange(target);
         try {
             removeLive(target, progress);
         } finally {
@@ -339,6 +341,20 @@ public final class Deployments implements AutoCloseable {
     }
 
     // ---- checks
+
+    /**
+     * Takes the deployment's lock for a change. A rollout in progress is a conflict at once; the reconciler (replacing
+     * a dead replica) is waited for, since it ends by itself.
+     */
+    private void lockForChange(LiveDeployment target) throws InterruptedException {
+        if (target.updating || !target.lock.tryLock(2, java.util.concurrent.TimeUnit.MINUTES)) {
+            throw new EngineException(Kind.CONFLICT, "deployment " + target.name + " is being updated; try again when that ends");
+        }
+        if (live.get(target.name) != target) {
+            target.lock.unlock();
+            throw new EngineException(Kind.NOT_FOUND, "No such deployment: " + target.name + " (it was removed meanwhile)");
+        }
+    }
 
     private static void checkName(String name, boolean derived) {
         if (!NAME.matcher(name).matches()) {
