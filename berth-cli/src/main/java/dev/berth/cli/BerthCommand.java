@@ -98,6 +98,9 @@ public final class BerthCommand implements Runnable {
         m.put("builder", dev.berth.cli.build.BuilderCommand::new);
         m.put("model", dev.berth.cli.model.ModelCommand::new);
         m.put("kube", dev.berth.cli.kube.KubeCommand::new);
+        m.put("deploy", dev.berth.cli.deploy.DeployCommand::new);
+        m.put("rollback", dev.berth.cli.deploy.RollbackCommand::new);
+        m.put("deployments", dev.berth.cli.deploy.DeploymentsCommand::new);
         return m;
     }
 
