@@ -23,15 +23,23 @@ final class UrlFetcher {
     record Download(Path file, String digest) {
     }
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .build();
+    // Made on the first download: building an HttpClient costs about 200 ms, and most COPY/ADD steps download nothing.
+    private HttpClient client;
+
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder()
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .connectTimeout(CONNECT_TIMEOUT)
+                    .build();
+        }
+        return client;
+    }
 
     /** Downloads {@code url} into {@code file} (created new); a non-2xx answer is an IOException naming the status. */
     Download fetch(String url, Path file) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(RESPONSE_TIMEOUT).GET().build();
-        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             if (response.statusCode() / 100 != 2) {
                 throw new IOException("the server answered HTTP " + response.statusCode());
