@@ -64,6 +64,7 @@ public final class BerthCommand implements Runnable {
         m.put("tag", TagCommand::new);
         m.put("pull", dev.berth.cli.registry.PullCommand::new);
         m.put("push", dev.berth.cli.registry.PushCommand::new);
+        m.put("lock", dev.berth.cli.build.LockCommand::new);
         m.put("login", dev.berth.cli.registry.LoginCommand::new);
         m.put("logout", dev.berth.cli.registry.LogoutCommand::new);
         m.put("save", SaveCommand::new);
@@ -93,7 +94,13 @@ public final class BerthCommand implements Runnable {
         m.put("container", dev.berth.cli.container.ContainerCommand::new);
         m.put("cp", dev.berth.cli.container.CpCommand::new);
         m.put("tiny", dev.berth.cli.tiny.TinyCommand::new);
+        m.put("build", dev.berth.cli.build.BuildCommand::new);
+        m.put("builder", dev.berth.cli.build.BuilderCommand::new);
         m.put("model", dev.berth.cli.model.ModelCommand::new);
+        m.put("kube", dev.berth.cli.kube.KubeCommand::new);
+        m.put("deploy", dev.berth.cli.deploy.DeployCommand::new);
+        m.put("rollback", dev.berth.cli.deploy.RollbackCommand::new);
+        m.put("deployments", dev.berth.cli.deploy.DeploymentsCommand::new);
         return m;
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.daemon.deploy.Deployments;
 import dev.berth.daemon.engine.Engine;
 import dev.berth.daemon.engine.EnginePaths;
 import dev.berth.daemon.server.ApiServer;
@@ -19,12 +20,14 @@ public final class Daemon implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Engine engine;
+    private final Deployments deployments;
     private final ApiServer server;
 
-    private Daemon(FileChannel lockChannel, FileLock lock, Engine engine, ApiServer server) {
+    private Daemon(FileChannel lockChannel, FileLock lock, Engine engine, Deployments deployments, ApiServer server) {
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.engine = engine;
+        this.deployments = deployments;
         this.server = server;
     }
 
@@ -49,11 +52,16 @@ public final class Daemon implements AutoCloseable {
             throw new EngineException("a Berth daemon is already running for " + root);
         }
         Engine engine = null;
+        Deployments deployments = null;
         try {
             engine = Engine.open(root);
-            ApiServer server = ApiServer.start(engine, socket);
-            return new Daemon(channel, lock, engine, server);
+            deployments = Deployments.open(engine, root);
+            ApiServer server = ApiServer.start(engine, deployments, socket);
+            return new Daemon(channel, lock, engine, deployments, server);
         } catch (RuntimeException e) {
+            if (deployments != null) {
+                deployments.close();
+            }
             if (engine != null) {
                 engine.close();
             }
@@ -91,6 +99,10 @@ public final class Daemon implements AutoCloseable {
         return engine;
     }
 
+    public Deployments deployments() {
+        return deployments;
+    }
+
     public void join() throws InterruptedException {
         server.join();
     }
@@ -100,6 +112,8 @@ public final class Daemon implements AutoCloseable {
         try {
             server.close();
         } finally {
+            // the proxies stop listening; replicas keep running for the next daemon to adopt
+            deployments.close();
             engine.close();
             try {
                 lock.release();

@@ -18,13 +18,14 @@ import java.util.List;
  * daemon is started detached ({@code setsid}) with the same Java and class path as this process, its output in
  * {@code ROOT/daemon.log}.
  */
-final class DaemonConnection {
+public final class DaemonConnection {
     private static final long START_TIMEOUT_MILLIS = 30_000;
 
     private DaemonConnection() {
     }
 
-    static EngineClient client() {
+    /** The client of the current root's daemon, started first when none answers. */
+    public static EngineClient client() {
         Path root = GlobalOptions.rootDir();
         EngineClient client = new EngineClient(Daemon.defaultSocket(root));
         if (Files.exists(client.socket()) && client.ping()) {

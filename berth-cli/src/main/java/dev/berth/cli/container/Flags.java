@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Docker's flag value formats: sizes (256m), CPU counts (1.5), durations (30s, 1m30s, 500ms). */
-final class Flags {
+public final class Flags {
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(b?)", Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)");
 
@@ -15,7 +15,7 @@ final class Flags {
     }
 
     /** Bytes for "256m", "1g", "512k", "1024" (units k, m, g, t: powers of 1024, as Docker's RAMInBytes). */
-    static long bytes(String flag, String value) {
+    public static long bytes(String flag, String value) {
         Matcher m = SIZE.matcher(value.strip());
         if (!m.matches()) {
             throw bad(flag, value, "a size such as 256m or 1g");
@@ -32,7 +32,7 @@ final class Flags {
     }
 
     /** Nanoseconds of CPU per second for "1.5". */
-    static long nanoCpus(String value) {
+    public static long nanoCpus(String value) {
         try {
             double cpus = Double.parseDouble(value.strip());
             if (cpus < 0 || Double.isNaN(cpus) || Double.isInfinite(cpus)) {
@@ -45,7 +45,7 @@ final class Flags {
     }
 
     /** Nanoseconds for a Go-style duration ("30s", "1m30s", "500ms"); a bare 0 is zero. */
-    static long durationNanos(String flag, String value) {
+    public static long durationNanos(String flag, String value) {
         String v = value.strip();
         if (v.equals("0")) {
             return 0;
@@ -75,7 +75,7 @@ final class Flags {
         return total;
     }
 
-    static CommandFailure bad(String flag, String value, String expected) {
+    public static CommandFailure bad(String flag, String value, String expected) {
         return new CommandFailure("invalid argument \"" + value + "\" for \"" + flag + "\" flag: expected " + expected,
                 ExitCodes.BERTH_FAILED);
     }

@@ -2,9 +2,10 @@ package dev.berth.cli.model;
 
 import picocli.CommandLine.Command;
 
-/** {@code berth model …}: ONNX models as images that serve the Open Inference Protocol. */
-@Command(name = "model", description = "Package ONNX models as images and list their versions.", mixinStandardHelpOptions = true,
-        subcommands = {ModelPackageCommand.class, ModelHistoryCommand.class})
+/** {@code berth model …}: package ONNX models as images, list their versions, serve one on this host. */
+@Command(name = "model", description = "Work with ONNX models: package one as an image, list its versions, serve one on this host.",
+        mixinStandardHelpOptions = true,
+        subcommands = {ModelPackageCommand.class, ModelHistoryCommand.class, ModelServeCommand.class})
 public final class ModelCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -42,6 +42,8 @@ public final class AotTrainingCommand implements Callable<Integer> {
             BerthCommand.commandLine(args).execute(args);
         }
         java.nio.file.Path root = dev.berth.cli.GlobalOptions.rootDir();
+        // a cached build loads some 570 classes the commands above never touch
+        dev.berth.cli.build.BuildCommand.trainForAot(root);
         try (dev.berth.daemon.Daemon daemon = dev.berth.daemon.Daemon.start(root, dev.berth.daemon.Daemon.defaultSocket(root))) {
             for (String[] args : CONTAINER_TRAINING) {
                 String[] full = new String[args.length + 2];

@@ -1,5 +1,6 @@
 package dev.berth.cli.system;
 
+import dev.berth.build.cache.BuildCache;
 import dev.berth.cli.GlobalOptions;
 import dev.berth.cli.output.OutputFormat;
 import dev.berth.cli.output.Table;
@@ -47,6 +48,7 @@ public final class DfCommand implements Callable<Integer> {
             }
         }
         long tagged = images.stream().filter(i -> !i.names().isEmpty()).count();
+        BuildCache.Usage cache = BuildCache.open(GlobalOptions.rootDir(), store).usage();
         var out = spec.commandLine().getOut();
         if (format == OutputFormat.JSON) {
             Map<String, Object> json = new LinkedHashMap<>();
@@ -55,12 +57,16 @@ public final class DfCommand implements Callable<Integer> {
             json.put("Blobs", blobs);
             json.put("Size", total);
             json.put("Reclaimable", unreachable);
+            json.put("BuildCache", Map.of("Entries", cache.entries(), "Layers", cache.layers(), "CacheMounts",
+                    cache.cacheMounts(), "Size", cache.totalBytes()));
             OutputFormat.printJson(out, json);
             return 0;
         }
         new Table("TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE")
                 .row("Images", Integer.toString(images.size()), Long.toString(tagged), Units.humanSize(total),
                         Units.humanSize(unreachable) + (total == 0 ? "" : " (" + (100 * unreachable / total) + "%)"))
+                .row("Build Cache", Integer.toString(cache.entries()), "0", Units.humanSize(cache.totalBytes()),
+                        Units.humanSize(cache.totalBytes()))
                 .print(out);
         return 0;
     }

@@ -14,7 +14,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,15 +26,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code berth quickstart}: the main job end to end, as the commands a user would type. Today: make a busybox image,
- * save it, remove it, load it back, push it to a private registry on loopback, remove it and pull it back. Each step
- * prints the berth command it runs.
+ * {@code berth quickstart}: Berth's story end to end, as the commands a user would type, each printed before it runs:
+ * a busybox image through the store, an archive and a registry; an image built from a Dockerfile with its inputs
+ * locked; a trained model packaged as an inference image, run under a memory limit, pushed, deployed as two replicas
+ * and rolled forward and back; and a tiny container for a microcontroller.
  */
-@Command(name = "quickstart", description = "Walk through Berth's main job: make an image, save it, load it back.",
+@Command(name = "quickstart", description = "Walk through Berth: images, a locked Dockerfile build, a model served, deployed and rolled back, a tiny container.",
         mixinStandardHelpOptions = true)
 public final class QuickstartCommand implements Callable<Integer> {
     static final String IMAGE = "berth-quickstart/busybox:latest";
     private static final String TINY = "berth-quickstart/speech:1.0";
+    private static final String HELLO = "berth-quickstart/hello:1";
+    private static final String MODEL = "berth-quickstart/iris:";
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final List<String> APPLETS = List.of("sh", "echo", "ls", "cat", "uname", "wget", "env", "httpd");
 
     @Spec
@@ -89,18 +98,177 @@ public final class QuickstartCommand implements Callable<Integer> {
                 step(out, "images", "berth-quickstart/busybox");
             }
             step(out, "system", "check");
+            dockerfileBuild(out, work);
+            modelStory(out, work);
             tinyContainer(out);
             out.println();
-            out.println("Done: the image ran as a container, and went through the store, a docker-compatible archive, a registry"
-                    + " and back; a tiny container was built for a microcontroller, run, and rolled out to a simulated fleet.");
-            out.println("Next: `berth run -d -p 127.0.0.1:8081:80 " + IMAGE + " httpd -f -p 80 -h /etc`, then `berth ps`,"
-                    + " `berth logs`, `berth stats --no-stream`. The engine daemon keeps running for the next commands.");
+            out.println("Done: an image was built from a Dockerfile with every input locked, a model became an inference"
+                    + " image that ran under a memory limit, went to a registry, served from two replicas and rolled"
+                    + " forward and back without a lost request; a tiny container was built for a microcontroller, run,"
+                    + " and rolled out to a simulated fleet.");
+            out.println();
+            out.println("Try next:");
+            out.println("  berth model serve examples/models/iris-v1.onnx --port 8081   # the same server, no container");
+            out.println("  berth kube manifests " + MODEL + "1 --min 2 --max 6          # Kubernetes YAML for the model");
+            out.println("  berth build -t app:1 --reproducible .                     # your own Dockerfile");
+            out.println("  berth ps, berth logs, berth stats --no-stream; the engine daemon keeps running.");
             out.flush();
             return 0;
         } finally {
             try (var files = Files.walk(work)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /** A Dockerfile built on the busybox image, its inputs pinned in berth.lock, built --locked and run. */
+    private void dockerfileBuild(PrintWriter out, Path work) throws IOException {
+        Path context = Files.createDirectories(work.resolve("hello"));
+        Files.writeString(context.resolve("Dockerfile"), """
+                FROM %s
+                ARG GREETING=hello
+                COPY motd.txt /etc/motd
+                RUN echo "$GREETING from a RUN step on $(uname -m)" > /etc/greeting
+                CMD ["sh", "-c", "cat /etc/motd /etc/greeting"]
+                """.formatted(IMAGE));
+        Files.writeString(context.resolve("motd.txt"), "Built by Berth from a Dockerfile.\n");
+        out.println();
+        out.println("# A Dockerfile, its base pinned by digest in berth.lock, built --locked and reproducibly");
+        step(out, "lock", context.toString());
+        step(out, "build", "--locked", "--reproducible", "--progress", "plain", "-t", HELLO, context.toString());
+        step(out, "run", "--rm", "--memory", "64m", "--network", "none", HELLO);
+    }
+
+    /**
+     * The models story: package the bundled iris classifier (two versions), run it in a container with a memory
+     * limit and ask it, push it to a registry, deploy two replicas behind one port, roll to v2 and back.
+     */
+    private void modelStory(PrintWriter out, Path work) throws IOException {
+        Path models = Files.createDirectories(work.resolve("models"));
+        for (String file : List.of("iris-v1.onnx", "iris-v2.onnx", "request.json")) {
+            try (var in = QuickstartCommand.class.getResourceAsStream("/dev/berth/cli/examples/" + file)) {
+                if (in == null) {
+                    throw new CommandFailure("quickstart: the example model " + file + " is not bundled; rebuild Berth",
+                            ExitCodes.FAILURE);
+                }
+                Files.copy(in, models.resolve(file));
+            }
+        }
+        byte[] request = Files.readAllBytes(models.resolve("request.json"));
+        out.println();
+        out.println("# A trained model (iris classifier exported to ONNX) as an inference image: no Dockerfile");
+        step(out, "model", "package", models.resolve("iris-v1.onnx").toString(), "--name", "iris", "-t", MODEL + "1",
+                "--memory", "256m");
+        step(out, "model", "package", models.resolve("iris-v2.onnx").toString(), "--name", "iris", "-t", MODEL + "2",
+                "--memory", "256m");
+        step(out, "model", "history", "berth-quickstart/iris");
+
+        int port = freePort();
+        String container = "quickstart-iris-" + Long.toHexString(System.nanoTime() & 0xffffff);
+        step(out, "run", "-d", "--name", container, "--memory", "256m", "-p", "127.0.0.1:" + port + ":8080", MODEL + "1");
+        try {
+            waitReady(port);
+            infer(out, port, request);
+        } finally {
+            step(out, "rm", "-f", container);
+        }
+
+        Path registryRoot = work.resolve("model-registry");
+        try (RegistryServer registry = RegistryServer.start(new RegistryServer.Config(registryRoot, "127.0.0.1", 0, false))) {
+            String remote = registry.baseUri().getAuthority() + "/models/iris:1";
+            out.println();
+            out.println("$ berth registry serve --addr " + registry.baseUri().getAuthority() + "    (running in the background)");
+            step(out, "tag", MODEL + "1", remote);
+            step(out, "push", remote);
+            step(out, "rmi", remote);
+        }
+
+        int servicePort = freePort();
+        out.println();
+        out.println("# Two replicas behind one port; a new version replaces them one at a time, taking traffic only when ready");
+        step(out, "deploy", MODEL + "1", "--name", "quickstart-iris", "--port", String.valueOf(servicePort), "--replicas", "2");
+        try {
+            infer(out, servicePort, request);
+            step(out, "deploy", MODEL + "2", "--name", "quickstart-iris");
+            infer(out, servicePort, request);
+            step(out, "rollback", "quickstart-iris");
+            infer(out, servicePort, request);
+            step(out, "deployments", "quickstart-iris", "--history");
+        } finally {
+            step(out, "deploy", "rm", "quickstart-iris");
+        }
+    }
+
+    private static final String[] CLASSES = {"virginica", "setosa", "versicolor"};
+
+    /** POSTs the example request, as curl would, and prints the predicted class of each row. */
+    private static void infer(PrintWriter out, int port, byte[] request) {
+        String url = "http://127.0.0.1:" + port + "/v2/models/iris/infer";
+        out.println();
+        out.println("$ curl -s -X POST " + url + " -d @request.json");
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(request)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new CommandFailure("quickstart stopped: the model answered HTTP " + response.statusCode() + ": "
+                        + response.body(), ExitCodes.FAILURE);
+            }
+            var tree = dev.berth.oci.json.Json.tree(response.body().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "inference response");
+            var output = tree.get("outputs").get(0);
+            var data = output.get("data");
+            int columns = output.get("shape").get(1).asInt();
+            List<String> predictions = new ArrayList<>();
+            for (int row = 0; row * columns < data.size(); row++) {
+                int best = 0;
+                for (int c = 1; c < columns; c++) {
+                    if (data.get(row * columns + c).asDouble() > data.get(row * columns + best).asDouble()) {
+                        best = c;
+                    }
+                }
+                predictions.add(best < CLASSES.length ? CLASSES[best] : "class " + best);
+            }
+            out.println("model " + tree.get("model_name").asString() + " version "
+                    + (tree.has("model_version") ? tree.get("model_version").asString() : "-")
+                    + " predicts " + String.join(", ", predictions));
+            out.flush();
+        } catch (IOException e) {
+            throw new CommandFailure("quickstart stopped: no answer from " + url + ": " + e.getMessage(), ExitCodes.FAILURE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandFailure("quickstart interrupted", ExitCodes.FAILURE);
+        }
+    }
+
+    private static void waitReady(int port) {
+        URI ready = URI.create("http://127.0.0.1:" + port + "/v2/health/ready");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CommandFailure("quickstart interrupted", ExitCodes.FAILURE);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CommandFailure("quickstart interrupted", ExitCodes.FAILURE);
+            }
+        }
+        throw new CommandFailure("quickstart stopped: the model container was not ready within 60 s", ExitCodes.FAILURE);
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 

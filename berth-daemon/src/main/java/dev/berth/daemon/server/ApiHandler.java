@@ -5,6 +5,8 @@ import dev.berth.daemon.EngineException.Kind;
 import dev.berth.daemon.api.CreateRequest;
 import dev.berth.daemon.api.ErrorResponse;
 import dev.berth.daemon.api.ExecRequest;
+import dev.berth.daemon.deploy.DeploymentRoutes;
+import dev.berth.daemon.deploy.Deployments;
 import dev.berth.daemon.engine.Engine;
 import dev.berth.oci.OciException;
 import dev.berth.oci.json.Json;
@@ -38,10 +40,12 @@ final class ApiHandler extends Handler.Abstract {
 
     private final Engine engine;
     private final Streams streams;
+    private final DeploymentRoutes deployments;
 
-    ApiHandler(Engine engine) {
+    ApiHandler(Engine engine, Deployments deployments) {
         this.engine = engine;
         this.streams = new Streams(engine);
+        this.deployments = new DeploymentRoutes(deployments);
     }
 
     @Override
@@ -84,6 +88,7 @@ final class ApiHandler extends Handler.Abstract {
             case "GET containers", "POST containers", "DELETE containers", "PUT containers", "HEAD containers" ->
                     containers(method, p, query, request, response, callback);
             case "POST exec", "GET exec" -> exec(method, p, request, response, callback);
+            case "GET deployments", "POST deployments", "DELETE deployments" -> deployments.handle(method, p, request, response, callback);
             default -> error(response, callback, 404, "page not found: " + method + " " + path, 125);
         }
     }

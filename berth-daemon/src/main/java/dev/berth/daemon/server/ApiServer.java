@@ -1,6 +1,7 @@
 package dev.berth.daemon.server;
 
 import dev.berth.daemon.EngineException;
+import dev.berth.daemon.deploy.Deployments;
 import dev.berth.daemon.engine.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ public final class ApiServer implements AutoCloseable {
         this.socket = socket;
     }
 
-    public static ApiServer start(Engine engine, Path socket) {
+    public static ApiServer start(Engine engine, Deployments deployments, Path socket) {
         try {
             Files.createDirectories(socket.getParent());
             Files.deleteIfExists(socket); // a stale socket of a dead daemon; the daemon lock says none is alive
@@ -43,7 +44,7 @@ public final class ApiServer implements AutoCloseable {
         connector.setUnixDomainPath(socket);
         connector.setIdleTimeout(0); // follow and wait requests may last as long as a container
         server.addConnector(connector);
-        server.setHandler(new ApiHandler(engine));
+        server.setHandler(new ApiHandler(engine, deployments));
         server.setStopTimeout(2_000);
         server.setStopAtShutdown(false);
         try {

@@ -92,7 +92,8 @@ public final class ModelPackager {
         String modelSha256 = Hashing.sha256(model);
         ServerDistribution serverJars = server != null ? server : ServerDistribution.locate();
         if (!serverJars.hasMainClass()) {
-            progress.accept("Warning: " + ImageLayout.MAIN_CLASS + " is not in berth-model's jar yet: the image will not start");
+            throw new ModelException("berth-model's jar " + serverJars.jars().getFirst().path() + " has no model server ("
+                    + ImageLayout.MAIN_CLASS + "), so the image could not start; rebuild Berth (./mvnw -pl berth-cli -am package)");
         }
         NamedBase named = request.baseImage() == null ? null : namedBase(request.baseImage());
         Jdk jdk = named != null && named.hasJava() ? findJdkOrNull() : Jdk.find();

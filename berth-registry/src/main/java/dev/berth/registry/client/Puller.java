@@ -67,6 +67,13 @@ final class Puller {
         this.base = transport.apiBase(domain);
     }
 
+    /** The registry answered 404 for a manifest: the tag, digest or repository does not exist there. */
+    static final class ManifestUnknown extends RegistryException {
+        ManifestUnknown(String message) {
+            super(message);
+        }
+    }
+
     record Fetched(byte[] bytes, String mediaType, Digest digest) {
         Descriptor descriptor() {
             return Descriptor.of(mediaType, digest, bytes.length);
@@ -199,7 +206,7 @@ final class Puller {
                 Transport.Call.get(uri, Map.of("Accept", MANIFEST_ACCEPT)), HttpResponse.BodyHandlers.ofInputStream());
         String what = repo + (target.contains(":") ? "@" : ":") + target;
         if (response.statusCode() == 404) {
-            throw new RegistryException("manifest for " + displayName(target) + " not found: " + Transport.errorOf(response));
+            throw new ManifestUnknown("manifest for " + displayName(target) + " not found: " + Transport.errorOf(response));
         }
         if (response.statusCode() != 200) {
             throw new RegistryException("cannot get the manifest of " + what + " from " + domain + ": " + Transport.errorOf(response));

@@ -62,6 +62,32 @@ public final class RegistryClient implements AutoCloseable {
         return pull(store, parse(reference), listener);
     }
 
+    /**
+     * A manifest or image index as the registry serves it for a tag or digest, with its digest verified (against the
+     * digest asked for, and the registry's Docker-Content-Digest header), and nothing else fetched: no config, no
+     * layers, nothing written to a store. What {@code berth lock} resolves a tag with.
+     *
+     * @param descriptor media type, digest and size of the manifest or index
+     * @param bytes its content, exactly as served
+     */
+    public record RemoteManifest(dev.berth.oci.image.Descriptor descriptor, byte[] bytes) {
+    }
+
+    /**
+     * The manifest (or index) a reference points at now, or empty when the registry says it has none (HTTP 404: no
+     * such repository, tag or digest). Any other failure (unreachable, refused credentials) is a RegistryException.
+     */
+    public Optional<RemoteManifest> manifest(Reference reference) {
+        Puller reader = new Puller(this, transport, null, reference, TransferListener.none());
+        String target = reference.digest() != null ? reference.digest().toString() : reference.tag();
+        try {
+            Puller.Fetched fetched = reader.fetchManifest(target, reference.digest());
+            return Optional.of(new RemoteManifest(fetched.descriptor(), fetched.bytes()));
+        } catch (Puller.ManifestUnknown e) {
+            return Optional.empty();
+        }
+    }
+
     /** Tags are listed in pages of this many, as {@code docker pull --all-tags} asks for them. */
     public static final int DEFAULT_TAGS_PAGE = 1000;
 

@@ -1,0 +1,3 @@
+ARG VERSION=1
+RUN echo $VERSION
+FROM busybox

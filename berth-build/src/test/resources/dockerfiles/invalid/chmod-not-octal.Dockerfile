@@ -1,0 +1,4 @@
+FROM busybox
+
+
+COPY --chmod=8xx a /b

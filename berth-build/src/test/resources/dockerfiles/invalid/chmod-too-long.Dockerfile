@@ -1,0 +1,2 @@
+FROM busybox
+ADD --chmod=77777 a /b

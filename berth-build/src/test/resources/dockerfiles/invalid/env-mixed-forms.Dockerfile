@@ -1,0 +1,2 @@
+FROM busybox
+ENV A=1 B 2

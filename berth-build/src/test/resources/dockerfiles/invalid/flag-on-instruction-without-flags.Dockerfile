@@ -1,0 +1,2 @@
+FROM busybox
+WORKDIR --chown=1 /x

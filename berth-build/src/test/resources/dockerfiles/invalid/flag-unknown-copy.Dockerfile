@@ -1,0 +1,2 @@
+FROM busybox
+COPY --checksum=sha256:00 a b

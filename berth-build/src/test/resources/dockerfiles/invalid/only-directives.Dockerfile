@@ -1,0 +1,1 @@
+# syntax=docker/dockerfile:1

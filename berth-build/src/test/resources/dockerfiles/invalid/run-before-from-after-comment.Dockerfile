@@ -1,0 +1,4 @@
+# hello
+
+  RUN echo
+FROM busybox

@@ -1,0 +1,2 @@
+FROM busybox
+copyy a b

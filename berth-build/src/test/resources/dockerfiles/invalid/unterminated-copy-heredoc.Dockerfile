@@ -1,0 +1,4 @@
+FROM busybox
+COPY <<'X' /x
+body
+x

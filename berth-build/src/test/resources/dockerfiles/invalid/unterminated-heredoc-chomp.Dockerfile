@@ -1,0 +1,4 @@
+FROM busybox
+RUN <<-END
+	echo
+	END 

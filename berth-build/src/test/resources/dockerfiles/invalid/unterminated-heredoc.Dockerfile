@@ -1,0 +1,7 @@
+FROM busybox
+RUN true
+
+
+
+RUN echo <<EOF
+never closed

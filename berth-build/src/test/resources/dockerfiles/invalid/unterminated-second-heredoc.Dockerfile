@@ -1,0 +1,5 @@
+FROM busybox
+RUN <<A cat && <<B cat
+a
+A
+b

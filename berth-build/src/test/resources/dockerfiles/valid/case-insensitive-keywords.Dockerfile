@@ -1,0 +1,4 @@
+from busybox AS Base
+run echo lower
+Run echo mixed
+cOpY a b

@@ -1,0 +1,3 @@
+# About this file
+# escape=`
+FROM busybox

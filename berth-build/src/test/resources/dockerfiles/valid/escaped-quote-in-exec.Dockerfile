@@ -1,0 +1,2 @@
+FROM busybox
+CMD ["echo", "She said \"hi\"", "\/slash"]

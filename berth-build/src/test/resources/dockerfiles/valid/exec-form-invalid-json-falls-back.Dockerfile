@@ -1,0 +1,6 @@
+FROM busybox
+CMD ['single', 'quotes']
+ENTRYPOINT ["unterminated
+RUN ["a", 1]
+CMD ["a"] trailing
+ENTRYPOINT ["a",]

@@ -1,0 +1,4 @@
+FROM busybox
+CMD ["python3", \
+     "-m", \
+     "http.server"]

@@ -1,0 +1,4 @@
+FROM busybox
+EXPOSE 80
+EXPOSE 80/tcp 53/udp 9000-9010
+EXPOSE $PORT ${OTHER:-8443}/tcp

@@ -1,0 +1,7 @@
+FROM busybox
+RUN <<EOF
+# a comment line stays in the body
+echo one \
+  two
+
+EOF

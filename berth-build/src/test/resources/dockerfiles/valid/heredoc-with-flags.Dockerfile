@@ -1,0 +1,4 @@
+FROM busybox
+RUN --mount=type=cache,target=/cache <<EOF
+ls /cache
+EOF

@@ -1,0 +1,3 @@
+FROM busybox
+RUN -- --not-a-flag
+RUN --network=none -- echo after the marker

@@ -1,0 +1,3 @@
+FROM busybox
+RUN echo hi
+CMD ["sh", "-c", "echo ready"]

@@ -1,0 +1,4 @@
+
+  FROM   busybox   AS   base   
+	RUN		echo   tabs	and   spaces   
+   COPY    a    b   
