@@ -122,9 +122,9 @@ class ModelRolloutTest {
         Run updated;
         Run back;
         try (InferenceTraffic traffic = new InferenceTraffic(port, "iris", body, expected)) {
-            traffic.start(Kind.HTTP_CLIENT, 2);
-            traffic.start(Kind.KEPT_ALIVE_SOCKET, 1);
-            traffic.start(Kind.FRESH_SOCKET, 1);
+            traffic.start(Kind.HTTP_CLIENT, 3);
+            traffic.start(Kind.KEPT_ALIVE_SOCKET, 2);
+            traffic.start(Kind.FRESH_SOCKET, 2);
             traffic.awaitAnswered(V1, 100, Duration.ofSeconds(60));
 
             traffic.phase(UPDATING);
