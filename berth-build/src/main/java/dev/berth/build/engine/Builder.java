@@ -20,6 +20,7 @@ import dev.berth.oci.reference.Reference;
 import dev.berth.oci.image.Manifest;
 import dev.berth.oci.image.MediaTypes;
 import dev.berth.oci.json.Json;
+import dev.berth.oci.store.Image;
 import dev.berth.oci.store.NameIndex;
 import dev.berth.oci.store.ImageStore;
 import dev.berth.oci.store.Lease;
@@ -81,7 +82,10 @@ public final class Builder {
             try {
                 List<NameIndex.Entry> entries = store.names().read();
                 if (!entries.isEmpty()) {
-                    store.image(entries.getFirst().target(), List.of()); // manifest and config: the largest readers
+                    // a manifest and a config: the largest readers, and their writers the export needs at the end
+                    Image image = store.image(entries.getFirst().target(), List.of());
+                    Json.canonicalBytes(image.config());
+                    Json.canonicalBytes(image.manifest());
                 }
             } catch (RuntimeException ignored) {
                 // the build's own read of the index says what is wrong
