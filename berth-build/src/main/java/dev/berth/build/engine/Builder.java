@@ -4,9 +4,9 @@ import dev.berth.build.BuildException;
 import dev.berth.build.cache.BuildCache;
 import dev.berth.build.context.BuildContext;
 import dev.berth.build.context.FileHashCache;
+import dev.berth.build.dockerfile.ArgScope;
 import dev.berth.build.dockerfile.Dockerfile;
 import dev.berth.build.dockerfile.DockerfileParser;
-import dev.berth.build.dockerfile.ArgScope;
 import dev.berth.build.dockerfile.Stage;
 import dev.berth.build.exec.Teardowns;
 import dev.berth.oci.OciException;
@@ -14,12 +14,16 @@ import dev.berth.oci.digest.Digest;
 import dev.berth.oci.image.ContainerConfig;
 import dev.berth.oci.image.Descriptor;
 import dev.berth.oci.image.ImageConfig;
+import dev.berth.oci.image.Manifest;
+import dev.berth.oci.image.MediaTypes;
 import dev.berth.oci.image.Platform;
+import dev.berth.oci.json.Json;
 import dev.berth.oci.layer.WrittenLayer;
 import dev.berth.oci.reference.Reference;
-import dev.berth.oci.store.ImageAssembler;
+import dev.berth.oci.store.Image;
 import dev.berth.oci.store.ImageStore;
 import dev.berth.oci.store.Lease;
+import dev.berth.oci.store.NameIndex;
 import dev.berth.runtime.ContainerException;
 import dev.berth.runtime.monitor.Runc;
 import dev.berth.runtime.snapshot.SnapshotStore;
@@ -71,6 +75,22 @@ public final class Builder {
 
     public BuildResult build(BuildRequest request) {
         Trace.mark("build start");
+        // The first JSON read of a process builds Jackson's deserializers (a large share of a cached rebuild): start it
+        // on the store's index and one stored image while the Dockerfile is parsed and the context opened. Only a
+        // warm-up: the build reads what it needs itself and reports its errors.
+        Thread.ofVirtual().name("berth-build-warmup").start(() -> {
+            try {
+                List<NameIndex.Entry> entries = store.names().read();
+                if (!entries.isEmpty()) {
+                    // a manifest and a config: the largest readers, and their writers the export needs at the end
+                    Image image = store.image(entries.getFirst().target(), List.of());
+                    Json.canonicalBytes(image.config());
+                    Json.canonicalBytes(image.manifest());
+                }
+            } catch (RuntimeException ignored) {
+                // the build's own read of the index says what is wrong
+            }
+        });
         Dockerfile dockerfile = DockerfileParser.parse(request.dockerfileName(), request.dockerfileText());
         Trace.mark("parsed");
         Platform platform = request.platform() == null ? Platform.host() : Platforms.parse(request.platform(), null);
@@ -113,7 +133,7 @@ public final class Builder {
                 if (name.tag() == null) {
                     name = name.withTag(Reference.DEFAULT_TAG);
                 }
-                store.tag(name, manifest);
+                tag(name, manifest);
                 tagged.add(name.familiar());
                 listener.info("naming to " + name);
             }
@@ -193,6 +213,42 @@ public final class Builder {
         for (LayerRef l : result.layers()) {
             layers.add(new WrittenLayer(l.blob(), Digest.parse(l.diffId()), 0));
         }
-        return ImageAssembler.assemble(lease, image, layers, null);
+        // As ImageAssembler.assemble (the same canonical config with the layers' diff_ids, the same manifest), but a
+        // blob already in the store (a rebuild where nothing changed) is only held, not written and fsynced again.
+        ImageConfig withLayers = new ImageConfig(image.created(), image.author(), image.architecture(), image.os(),
+                image.osVersion(), image.osFeatures(), image.variant(), image.config(),
+                ImageConfig.RootFs.layers(layers.stream().map(l -> l.diffId().toString()).toList()), image.history());
+        Descriptor configDescriptor = putIfAbsent(lease, MediaTypes.OCI_CONFIG, Json.canonicalBytes(withLayers));
+        Manifest manifest = Manifest.oci(configDescriptor, layers.stream().map(WrittenLayer::blob).toList(), null);
+        return putIfAbsent(lease, MediaTypes.OCI_MANIFEST, Json.canonicalBytes(manifest));
+    }
+
+    private static Descriptor putIfAbsent(Lease lease, String mediaType, byte[] content) {
+        Digest digest = Digest.sha256(content);
+        if (lease.holdIfPresent(digest)) {
+            return Descriptor.of(mediaType, digest, content.length);
+        }
+        return lease.put(mediaType, content);
+    }
+
+    /**
+     * Names the image unless the name already points at it (and no unnamed root duplicates it): then the index would
+     * be rewritten, under its lock and with an fsync, to the same content.
+     */
+    private void tag(Reference name, Descriptor manifest) {
+        String full = name.repositoryOnly().withTag(name.tag()).toString();
+        boolean named = false;
+        for (NameIndex.Entry e : store.names().read()) {
+            if (e.target().digest().equals(manifest.digest())) {
+                if (!e.named()) {
+                    named = false;
+                    break;
+                }
+                named |= full.equals(e.name()) && e.target().equals(manifest.withAnnotations(null));
+            }
+        }
+        if (!named) {
+            store.tag(name, manifest);
+        }
     }
 }
