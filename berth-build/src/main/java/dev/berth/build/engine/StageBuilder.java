@@ -450,8 +450,36 @@ final class StageBuilder {
                 int slash = p.lastIndexOf('/');
                 p = slash < 0 ? "" : p.substring(0, slash);
             }
+            if (!entries.isEmpty()) {
+                entries.addAll(0, existingAncestors(view.root(), p));
+            }
             return entries.isEmpty() ? null : addLayer(session.writeLayer(entries));
         }
+    }
+
+    /**
+     * Entries for the directories above a new WORKDIR that exist already, with their mode and owner. Without them,
+     * unpacking the layer would make those directories anew as root's 0755, and in the overlay of later steps the
+     * topmost layer's copy of a directory decides its owner and mode. None when one of them is a symbolic link
+     * (an entry would replace the link).
+     */
+    private static List<LayerEntry> existingAncestors(java.nio.file.Path root, String deepest) {
+        List<LayerEntry> above = new ArrayList<>();
+        for (String q = deepest; !q.isEmpty(); q = q.lastIndexOf('/') < 0 ? "" : q.substring(0, q.lastIndexOf('/'))) {
+            java.nio.file.Path existing = root.resolve(q);
+            if (java.nio.file.Files.isSymbolicLink(existing)) {
+                return List.of();
+            }
+            try {
+                Map<String, Object> a = java.nio.file.Files.readAttributes(existing, "unix:mode,uid,gid",
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                above.addFirst(LayerEntry.directory(q, (Integer) a.get("mode") & 07777)
+                        .withOwner(((Number) a.get("uid")).longValue(), ((Number) a.get("gid")).longValue()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + existing + ": " + e.getMessage(), e);
+            }
+        }
+        return above;
     }
 
     private LayerRef addLayer(LayerRef layer) {
