@@ -79,19 +79,19 @@ public record ChownSpec(String what, String user, /* nullable */ String group) {
 
     private String[] lookup(Path rootfs, String file, String name, String what) {
         if (rootfs == null) {
-            throw new BuildException(what + ": cannot look up " + what + " '" + name
+            throw new BuildException(this.what + ": cannot look up " + what + " '" + name
                     + "' in an empty filesystem (with --link or FROM scratch use numeric ids)");
         }
         Path path = ContainedPath.resolveFollowing(rootfs, file);
         List<String> lines;
         try {
             if (path == null || !Files.isRegularFile(path)) {
-                throw new BuildException(what + ": cannot look up " + what + " '" + name + "': the image has no "
+                throw new BuildException(this.what + ": cannot look up " + what + " '" + name + "': the image has no "
                         + file);
             }
             lines = Files.readAllLines(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new BuildException(what + ": cannot read " + file + " of the image: " + e.getMessage(), e);
+            throw new BuildException(this.what + ": cannot read " + file + " of the image: " + e.getMessage(), e);
         }
         for (String line : lines) {
             String[] fields = line.split(":", -1);
@@ -99,12 +99,12 @@ public record ChownSpec(String what, String user, /* nullable */ String group) {
                 return fields;
             }
         }
-        throw new BuildException(what + ": no " + what + " named '" + name + "' in the image's " + file);
+        throw new BuildException(this.what + ": no " + what + " named '" + name + "' in the image's " + file);
     }
 
     private long parseId(String field, String file, String name) {
         if (!isNumeric(field)) {
-            throw new BuildException(what + ": the entry for '" + name + "' in the image's " + file
+            throw new BuildException(this.what + ": the entry for '" + name + "' in the image's " + file
                     + " has no numeric id");
         }
         return Long.parseLong(field);
