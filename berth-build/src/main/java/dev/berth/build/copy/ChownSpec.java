@@ -11,13 +11,16 @@ import java.util.List;
 /**
  * A {@code --chown} value, {@code user[:group]}, each a name or a number. Names are looked up in the destination
  * image's {@code /etc/passwd} and {@code /etc/group} (resolved inside that root); a user given alone brings its
- * primary group when named and the same number when numeric, as BuildKit resolves it.
+ * primary group when named and the same number when numeric, as BuildKit resolves it. The same rules give the owner of
+ * the directories WORKDIR creates under a USER ({@link #forUser}).
+ *
+ * @param what how errors name the value: {@code --chown=app:staff} or {@code USER app}
  */
-record ChownSpec(String text, String user, /* nullable */ String group) {
+public record ChownSpec(String what, String user, /* nullable */ String group) {
 
     /** The uid and gid written on copied files. */
-    record Owner(long uid, long gid) {
-        static final Owner ROOT = new Owner(0, 0);
+    public record Owner(long uid, long gid) {
+        public static final Owner ROOT = new Owner(0, 0);
     }
 
     static ChownSpec parse(String text) {
@@ -31,7 +34,17 @@ record ChownSpec(String text, String user, /* nullable */ String group) {
         if (group != null) {
             checkNumber(text, group);
         }
-        return new ChownSpec(text, user, group);
+        return new ChownSpec("--chown=" + text, user, group);
+    }
+
+    /**
+     * The owner BuildKit gives the directories a WORKDIR creates while {@code user} (the stage's USER, not empty) is in
+     * effect: {@code user[:group]} resolved as a {@code --chown} value.
+     */
+    public static ChownSpec forUser(String user) {
+        int colon = user.indexOf(':');
+        return new ChownSpec("USER " + user, colon < 0 ? user : user.substring(0, colon),
+                colon < 0 || colon == user.length() - 1 ? null : user.substring(colon + 1));
     }
 
     private static void checkNumber(String text, String id) {
@@ -46,7 +59,7 @@ record ChownSpec(String text, String user, /* nullable */ String group) {
     }
 
     /** Resolves names in {@code rootfs} (null for an empty filesystem: only numbers work there). */
-    Owner resolve(Path rootfs) {
+    public Owner resolve(Path rootfs) {
         long uid;
         long gid;
         if (isNumeric(user)) {
@@ -66,19 +79,19 @@ record ChownSpec(String text, String user, /* nullable */ String group) {
 
     private String[] lookup(Path rootfs, String file, String name, String what) {
         if (rootfs == null) {
-            throw new BuildException("--chown=" + text + ": cannot look up " + what + " '" + name
+            throw new BuildException(this.what + ": cannot look up " + what + " '" + name
                     + "' in an empty filesystem (with --link or FROM scratch use numeric ids)");
         }
         Path path = ContainedPath.resolveFollowing(rootfs, file);
         List<String> lines;
         try {
             if (path == null || !Files.isRegularFile(path)) {
-                throw new BuildException("--chown=" + text + ": cannot look up " + what + " '" + name + "': the image has no "
+                throw new BuildException(this.what + ": cannot look up " + what + " '" + name + "': the image has no "
                         + file);
             }
             lines = Files.readAllLines(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new BuildException("--chown=" + text + ": cannot read " + file + " of the image: " + e.getMessage(), e);
+            throw new BuildException(this.what + ": cannot read " + file + " of the image: " + e.getMessage(), e);
         }
         for (String line : lines) {
             String[] fields = line.split(":", -1);
@@ -86,12 +99,12 @@ record ChownSpec(String text, String user, /* nullable */ String group) {
                 return fields;
             }
         }
-        throw new BuildException("--chown=" + text + ": no " + what + " named '" + name + "' in the image's " + file);
+        throw new BuildException(this.what + ": no " + what + " named '" + name + "' in the image's " + file);
     }
 
     private long parseId(String field, String file, String name) {
         if (!isNumeric(field)) {
-            throw new BuildException("--chown=" + text + ": the entry for '" + name + "' in the image's " + file
+            throw new BuildException(this.what + ": the entry for '" + name + "' in the image's " + file
                     + " has no numeric id");
         }
         return Long.parseLong(field);

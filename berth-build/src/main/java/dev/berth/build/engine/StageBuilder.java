@@ -3,6 +3,7 @@ package dev.berth.build.engine;
 import dev.berth.build.BuildException;
 import dev.berth.build.cache.CacheEntry;
 import dev.berth.build.cache.CacheKey;
+import dev.berth.build.copy.ChownSpec;
 import dev.berth.build.copy.CopyRequest;
 import dev.berth.build.copy.CopyResult;
 import dev.berth.build.copy.CopySource;
@@ -266,6 +267,10 @@ final class StageBuilder {
                 parts.put("sources", step.sourceDigest());
                 return new Inputs(parts, null, step, null);
             }
+            case Instruction.Workdir w -> {
+                parts.put("user", config.user() == null ? "" : config.user()); // the owner of what it creates
+                return new Inputs(parts, null, null, null);
+            }
             default -> {
                 return new Inputs(parts, null, null, null);
             }
@@ -433,16 +438,48 @@ final class StageBuilder {
             return null;
         }
         try (RootfsView view = RootfsView.open(session.workRoot, session.lowers(layers), session.teardowns)) {
+            // As BuildKit (and Buildah): directories WORKDIR creates belong to the USER in effect, so that user can
+            // write in its working directory; names are looked up in this stage's /etc/passwd and /etc/group.
+            String user = config.user() == null ? "" : config.user();
+            ChownSpec.Owner owner = user.isEmpty() ? ChownSpec.Owner.ROOT : ChownSpec.forUser(user).resolve(view.root());
             List<LayerEntry> entries = new ArrayList<>();
             String rel = dir.substring(1);
             String p = rel;
             while (!p.isEmpty() && !java.nio.file.Files.isDirectory(view.root().resolve(p))) {
-                entries.addFirst(LayerEntry.directory(p, 0755));
+                entries.addFirst(LayerEntry.directory(p, 0755).withOwner(owner.uid(), owner.gid()));
                 int slash = p.lastIndexOf('/');
                 p = slash < 0 ? "" : p.substring(0, slash);
             }
+            if (!entries.isEmpty()) {
+                entries.addAll(0, existingAncestors(view.root(), p));
+            }
             return entries.isEmpty() ? null : addLayer(session.writeLayer(entries));
         }
+    }
+
+    /**
+     * Entries for the directories above a new WORKDIR that exist already, with their mode and owner. Without them,
+     * unpacking the layer would make those directories anew as root's 0755, and in the overlay of later steps the
+     * topmost layer's copy of a directory decides its owner and mode. None when one of them is a symbolic link
+     * (an entry would replace the link).
+     */
+    private static List<LayerEntry> existingAncestors(java.nio.file.Path root, String deepest) {
+        List<LayerEntry> above = new ArrayList<>();
+        for (String q = deepest; !q.isEmpty(); q = q.lastIndexOf('/') < 0 ? "" : q.substring(0, q.lastIndexOf('/'))) {
+            java.nio.file.Path existing = root.resolve(q);
+            if (java.nio.file.Files.isSymbolicLink(existing)) {
+                return List.of();
+            }
+            try {
+                Map<String, Object> a = java.nio.file.Files.readAttributes(existing, "unix:mode,uid,gid",
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                above.addFirst(LayerEntry.directory(q, (Integer) a.get("mode") & 07777)
+                        .withOwner(((Number) a.get("uid")).longValue(), ((Number) a.get("gid")).longValue()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + existing + ": " + e.getMessage(), e);
+            }
+        }
+        return above;
     }
 
     private LayerRef addLayer(LayerRef layer) {
