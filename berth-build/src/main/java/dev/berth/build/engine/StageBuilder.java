@@ -445,7 +445,7 @@ final class StageBuilder {
             List<LayerEntry> entries = new ArrayList<>();
             String rel = dir.substring(1);
             String p = rel;
-            while (!p.isEmpty() && !java.nio.file.Files.isDirectory(view.root().resolve(p))) {
+            while (!p.isEmpty() && !isDirectoryInside(view.root(), p)) {
                 entries.addFirst(LayerEntry.directory(p, 0755).withOwner(owner.uid(), owner.gid()));
                 int slash = p.lastIndexOf('/');
                 p = slash < 0 ? "" : p.substring(0, slash);
@@ -454,6 +454,19 @@ final class StageBuilder {
                 entries.addAll(0, existingAncestors(view.root(), p));
             }
             return entries.isEmpty() ? null : addLayer(session.writeLayer(entries));
+        }
+    }
+
+    /**
+     * Whether {@code relative} names a directory in the image, symlinks followed as inside the container (an absolute
+     * link resolves against the image's root, never the host's).
+     */
+    private static boolean isDirectoryInside(java.nio.file.Path root, String relative) {
+        try {
+            java.nio.file.Path resolved = dev.berth.oci.layer.ContainedPath.resolveFollowing(root, "/" + relative);
+            return resolved != null && java.nio.file.Files.isDirectory(resolved, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (dev.berth.oci.OciException e) {
+            return false;
         }
     }
 
