@@ -81,6 +81,19 @@ PY
 name="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["Model"]["Name"])' "$work/inspect.json")"
 url="http://127.0.0.1:$port/v2/models/$name/infer"
 
+# The daemon the runs below start on demand is stopped at the end, by its PID (it logs its socket when it starts).
+stop_daemon() {
+  local socket pid
+  socket="$(sed -n 's/^berth daemon: serving .* on //p' "$BERTH_ROOT/daemon.log" 2>/dev/null | tail -1)"
+  [ -n "$socket" ] && [ -S "$socket" ] || return 0
+  pid="$(curl -s --max-time 2 --unix-socket "$socket" http://berth/version | python3 -c 'import json, sys; print(json.load(sys.stdin)["Pid"])' 2>/dev/null || true)"
+  if [ -n "$pid" ]; then
+    kill "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  fi
+}
+trap stop_daemon EXIT
+
 # One run first so the daemon is up and the image unpacked: what is timed is a container's start, not the engine's.
 cold_start() {
   local id start end
